@@ -59,10 +59,13 @@ demo: deps
 	@$(MAKE) -s all
 	@sh pipelines/demo
 
-bench: all
+bench: deps
+	@sh .ci/deps time
+	@$(MAKE) -s all
 	@sh bench/run
 
 fuzz: deps
+	@sh .ci/deps clang libclang-rt-14-dev
 	@$(MAKE) -s -C fuzz
 
 lint:
