@@ -29,6 +29,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (rec_next(rd, &r, out, &failed) == 1) {
 		/* Exercise the accessors and a change, as a stage would. */
 		(void)rec_value(&r, "id");
+		for (size_t i = 0; i < r.nf; i++)
+			if (r.f[i].kind == REC_ATTR)
+				free(rec_pct_decode(r.f[i].value, r.f[i].vallen, NULL));
 		if (r.nf > 0 && r.f[0].kind != REC_ATTR) {
 			uint8_t *b;
 			size_t n;

@@ -426,7 +426,8 @@ rec_fail(struct rec *r, const char *field, const char *code,
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	if (rec_set(r, "err", code) < 0)
+	/* The first failure names the record's err; later ones only report. */
+	if (rec_get(r, "err") == NULL && rec_set(r, "err", code) < 0)
 		rec_set(r, "err", "internal");
 }
 

@@ -112,7 +112,8 @@ int rec_has_error(const struct rec *r);
 const char *rec_label(const struct rec *r, char buf[32]);
 
 /* Report a per-record failure: print "PROG: record ID (line N): FIELD: REASON"
- * on stderr and set err=CODE on the record.  field may be NULL ("-"). */
+ * on stderr and set err=CODE on the record, unless it already has an err:
+ * the first failure names the record's code.  field may be NULL ("-"). */
 void rec_fail(struct rec *r, const char *field, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
