@@ -25,3 +25,15 @@ assert_no_secret() {
 		return 1
 	fi
 }
+
+# make_test_store DIR: a test key store in DIR, its LMK file beside it
+# (EMVPERSO_LMK is exported), holding every key of tests/data/test-keys.txt.
+make_test_store() {
+	local dir=$1 name type alg hex
+	export EMVPERSO_LMK=$dir.lmk EMVPERSO_KEYSTORE=$dir
+	emv-keys -K "$dir" init -t >/dev/null
+	while read -r name type alg hex; do
+		case $name in '#'*|'') continue ;; esac
+		printf '%s\n' "$hex" | emv-keys -K "$dir" import -x "$name" "$type" "$alg" >/dev/null
+	done <"$TOP/tests/data/test-keys.txt"
+}
