@@ -754,3 +754,44 @@ ks_kek_crypt(const struct ks_key *kek, const uint8_t *in, uint8_t *out,
 		return sym_ecb(kek->sym, kek->val, in, out, n, enc);
 	return sym_cbc(kek->sym, kek->val, NULL, in, out, n, enc);
 }
+
+int
+ks_kek_seal(const struct ks_key *kek, const uint8_t *in, size_t n,
+    uint8_t **out, size_t *outlen)
+{
+	size_t bl, m;
+	uint8_t *buf;
+
+	if (kek->type != KS_KEK || kek->bits != 0 || kek->val == NULL)
+		return -1;
+	bl = sym_blocklen(kek->sym);
+	m = n % bl ? n + bl - n % bl : n;
+	if (m == 0 || (buf = OPENSSL_zalloc(m)) == NULL)
+		return -1;
+	memcpy(buf, in, n);
+	if (m > n)
+		buf[n] = 0x80;
+	if (ks_kek_crypt(kek, buf, buf, m, 1) < 0) {
+		OPENSSL_clear_free(buf, m);
+		return -1;
+	}
+	*out = buf;
+	*outlen = m;
+	return 0;
+}
+
+int
+ks_kek_open(const struct ks_key *kek, const uint8_t *in, size_t n,
+    uint8_t **out)
+{
+	uint8_t *buf;
+
+	if (n == 0 || (buf = OPENSSL_malloc(n)) == NULL)
+		return -1;
+	if (ks_kek_crypt(kek, in, buf, n, 0) < 0) {
+		OPENSSL_clear_free(buf, n);
+		return -1;
+	}
+	*out = buf;
+	return 0;
+}

@@ -128,6 +128,20 @@ unsigned ks_type_uses(enum ks_type t);
 int ks_kek_crypt(const struct ks_key *kek, const uint8_t *in, uint8_t *out,
     size_t n, int enc);
 
+/* Seal secret data for the record stream: pad with ISO/IEC 9797-1 method 2
+ * (80 00..) to a whole number of the KEK's blocks when, and only when, n is
+ * not already a multiple, then ks_kek_crypt.  *out (freed by the caller)
+ * gets *outlen bytes.  Returns 0 or -1.  The reader of a sealed value
+ * knows its clear length from what the DGI holds (emvperso-record(5)). */
+int ks_kek_seal(const struct ks_key *kek, const uint8_t *in, size_t n,
+    uint8_t **out, size_t *outlen);
+
+/* Decrypt a sealed value (n a multiple of the block size) into a new
+ * buffer of n bytes, padding included; the caller wipes and frees it with
+ * OPENSSL_clear_free.  Returns 0 or -1. */
+int ks_kek_open(const struct ks_key *kek, const uint8_t *in, size_t n,
+    uint8_t **out);
+
 /* For every tool that holds clear keys: no core dumps, not dumpable
  * (ptrace by other users refused). */
 void ks_harden(void);
