@@ -1,16 +1,27 @@
 /* hex.c: hexadecimal text to and from bytes. */
 #include "hex.h"
 
+/* Digit values by byte: 0-15 for 0-9 and A-F, 16-31 for a-f (value + 16),
+ * 0xFF for anything else.  A table, since every record field goes
+ * through here. */
+static const uint8_t digit[256] = {
+	['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4, ['5'] = 5,
+	['6'] = 6, ['7'] = 7, ['8'] = 8, ['9'] = 9,
+	['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14, ['F'] = 15,
+	['a'] = 26, ['b'] = 27, ['c'] = 28, ['d'] = 29, ['e'] = 30, ['f'] = 31,
+};
+
 static int
 nibble(int c, int upper_only)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (!upper_only && c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	uint8_t d = digit[c & 0xFF];
+
+	/* Unlisted bytes are 0 in the table: only '0' may map to 0. */
+	if (d == 0 && c != '0')
+		return -1;
+	if (d >= 16)
+		return upper_only ? -1 : d - 16;
+	return d;
 }
 
 static long

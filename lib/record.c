@@ -150,12 +150,24 @@ new_field(struct rec *r)
 	return &r->f[r->nf++];
 }
 
+static unsigned
+name_hash(const char *s, size_t n)
+{
+	unsigned h = 0;
+
+	while (n--)
+		h = h * 31 + (unsigned char)*s++;
+	return (h ^ h >> 8) & 255;
+}
+
 static void
 parse(struct rec *r)
 {
 	char *s = r->buf, *end = r->buf + r->rawlen, *sp, *eq;
+	uint64_t seen[4] = { 0, 0, 0, 0 };
 	struct rec_field *f;
 	size_t i;
+	unsigned h;
 	int k;
 
 	for (;;) {
@@ -188,12 +200,19 @@ parse(struct rec *r)
 					    "token" : "value is not uppercase hex "
 					    "of whole bytes", f->name, f->namelen);
 			}
-			for (i = 0; i + 1 < r->nf; i++)
-				if (r->f[i].namelen == f->namelen &&
-				    memcmp(r->f[i].name, f->name,
-				    f->namelen) == 0)
-					set_perr(r, "dup-field", "field appears "
-					    "twice", f->name, f->namelen);
+			/* Duplicates: a 256-bit filter on a name hash, and a
+			 * scan only when the filter says maybe. */
+			h = name_hash(f->name, f->namelen);
+			if (seen[h >> 6] & (UINT64_C(1) << (h & 63))) {
+				for (i = 0; i + 1 < r->nf; i++)
+					if (r->f[i].namelen == f->namelen &&
+					    memcmp(r->f[i].name, f->name,
+					    f->namelen) == 0)
+						set_perr(r, "dup-field", "field "
+						    "appears twice", f->name,
+						    f->namelen);
+			}
+			seen[h >> 6] |= UINT64_C(1) << (h & 63);
 		}
 		if (sp == end)
 			break;
@@ -345,6 +364,8 @@ rec_set_bin(struct rec *r, const char *name, const uint8_t *val, size_t len)
 	hex = xrealloc(NULL, 2 * len + 1);
 	hex_encode(val, len, hex);
 	rc = rec_set(r, name, hex);
+	/* The hex may be a PAN or track data. */
+	explicit_bzero(hex, 2 * len + 1);
 	free(hex);
 	return rc;
 }
