@@ -37,6 +37,11 @@ attribute(struct show *s, const struct rec_field *f)
 		printf("(%zu characters, never shown)\n", f->vallen);
 		return;
 	}
+	if (!uflag && show_attr_carddata(f->name, f->namelen)) {
+		printf("(%zu characters of card data, shown with -u)\n",
+		    f->vallen);
+		return;
+	}
 	if ((d = rec_pct_decode(f->value, f->vallen, &n)) != NULL &&
 	    (n != f->vallen || memcmp(d, f->value, n) != 0))
 		show_text(s, (const uint8_t *)d, n);

@@ -137,7 +137,15 @@ int
 show_attr_secret(const char *name, size_t n)
 {
 	return (n >= 3 && memcmp(name, "pin", 3) == 0) || has(name, n, "key") ||
-	    has(name, n, "secret") || has(name, n, "pass");
+	    has(name, n, "secret") || has(name, n, "pass") ||
+	    (n >= 3 && memcmp(name, "cvv", 3) == 0);
+}
+
+int
+show_attr_carddata(const char *name, size_t n)
+{
+	return (n >= 5 && memcmp(name, "track", 5) == 0) ||
+	    (n >= 6 && memcmp(name, "emboss", 6) == 0);
 }
 
 static void *

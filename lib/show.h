@@ -58,9 +58,14 @@ void show_str(struct show *s, const char *str, size_t n);
 void show_text(struct show *s, const uint8_t *v, size_t n);
 
 /* 1 if an attribute of this name may hold secret data (an enciphered PIN
- * block, a key) and must never be shown: names starting with "pin" or
- * containing "key", "secret" or "pass". */
+ * block, a key, a card security code) and must never be shown: names
+ * starting with "pin" or "cvv", or containing "key", "secret" or "pass"
+ * (emvperso-record(5), sensitive attributes). */
 int show_attr_secret(const char *name, size_t n);
+
+/* 1 if an attribute holds card data (a whole PAN, track discretionary
+ * data): names starting with "track" or "emboss"; shown only with -u. */
+int show_attr_carddata(const char *name, size_t n);
 
 /* ISO 4217: the alphabetic code and minor-unit exponent of a numeric
  * currency code.  Returns 0, or -1 if the table does not know it. */
