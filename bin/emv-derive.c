@@ -114,8 +114,8 @@ check(struct rec *r, char pan[DERIVE_PANMAX + 1], char psn[3])
 		bad = 1;
 	}
 	if ((v = rec_value(r, "kek")) != NULL && strcmp(v, kflag) != 0) {
-		rec_fail(r, "kek", "kek", "kek: its secret DGIs are under %s, "
-		    "not %s", v, kflag);
+		rec_fail(r, "kek", "kek-mismatch", "kek-mismatch: its secret "
+		    "DGIs are under %s, not %s", v, kflag);
 		bad = 1;
 	}
 	if (bad && nd > 0)
