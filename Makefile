@@ -17,6 +17,8 @@ LIBA := $(O)/lib/libemvperso.a
 TOOLSRC := $(sort $(wildcard bin/emv-*.c))
 TOOLS := $(patsubst %.c,$(O)/%,$(TOOLSRC))
 SCRIPTS := $(sort $(wildcard bin/emv-*.sh))
+BENCHSRC := $(sort $(wildcard bench/*.c))
+BENCHES := $(patsubst %.c,$(O)/%,$(BENCHSRC))
 UNITSRC := $(sort $(wildcard tests/unit/t-*.c))
 UNITS := $(patsubst %.c,$(O)/%,$(UNITSRC))
 MAN1 := $(sort $(wildcard man/*.1))
@@ -34,6 +36,10 @@ $(LIBA): $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
 $(O)/bin/emv-%: bin/emv-%.c $(LIBA) $(LIBHDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(ALL_LDLIBS)
+
+$(O)/bench/%: bench/%.c $(LIBA) $(LIBHDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(ALL_LDLIBS)
 
@@ -61,8 +67,9 @@ demo: deps
 
 bench: deps
 	@sh .ci/deps time
-	@$(MAKE) -s all
+	@$(MAKE) -s all $(BENCHES)
 	@sh bench/run
+	@sh bench/prep
 
 fuzz: deps
 	@sh .ci/deps clang libclang-rt-14-dev
@@ -84,7 +91,7 @@ uninstall:
 	for m in $(MAN1) $(MAN5) $(MAN7); do s=$${m##*.}; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/}; done
 
 clean:
-	rm -f $(TOOLS) $(UNITS) $(LIBOBJ) $(LIBA)
+	rm -f $(TOOLS) $(UNITS) $(BENCHES) $(LIBOBJ) $(LIBA)
 	rm -rf build demo
 	@$(MAKE) -s -C fuzz clean 2>/dev/null || true
 

@@ -47,7 +47,9 @@ setup() {
 	DEMO_DIR=$BATS_TEST_TMPDIR/demo run --separate-stderr sh "$TOP/pipelines/demo"
 	[ "$status" -eq 0 ]
 	[ -s "$BATS_TEST_TMPDIR/demo/01-import.txt" ]
-	[ -s "$BATS_TEST_TMPDIR/demo/02-check.txt" ]
+	for s in 02-derive 03-pin 04-track 05-check 06-show; do
+		[ -s "$BATS_TEST_TMPDIR/demo/$s.txt" ]
+	done
 	[[ "$output" == *"records out:        $n"* ]]
 	[[ "$output" == *"records marked err: 0"* ]]
 }
@@ -56,5 +58,5 @@ setup() {
 	printf 'stage_check() { sed "s/ 5F30=0201/ 5F30=0101/" | emv-show -c; }\n' >"$BATS_TEST_TMPDIR/site.sh"
 	DEMO_DIR=$BATS_TEST_TMPDIR/demo EMVPERSO_SITE=$BATS_TEST_TMPDIR/site.sh run --separate-stderr sh "$TOP/pipelines/demo"
 	[ "$status" -eq 0 ]
-	[ "$(grep -c ' 5F30=0101' "$BATS_TEST_TMPDIR/demo/02-check.txt")" -eq "$n" ]
+	[ "$(grep -c ' 5F30=0101' "$BATS_TEST_TMPDIR/demo/05-check.txt")" -eq "$n" ]
 }
