@@ -87,7 +87,7 @@ check(struct rec *r, char pan[DERIVE_PANMAX + 1], char psn[3])
 	else if (f->vallen > DERIVE_PANMAX + 1)
 		rec_fail(r, "5A", "pan-length", "pan-length: more than %d "
 		    "digits", DERIVE_PANMAX);
-	else if ((nd = derive_pan(f->value, f->vallen, pan)) < 0)
+	else if ((nd = pan_from_hex(f->value, f->vallen, pan)) < 0)
 		rec_fail(r, "5A", "bad-pan", "bad-pan: not BCD digits (an odd "
 		    "count padded with one F)");
 	else if (nd < 12)

@@ -14,6 +14,7 @@
 
 #include "hex.h"
 #include "keystore.h"
+#include "pan.h"
 #include "pinblock.h"
 #include "record.h"
 
@@ -71,27 +72,6 @@ load_keys(void)
 		errx(3, "%s", why);
 	}
 	ks_close(ks);
-}
-
-/* The digits of a PAN coded as tag 5A: BCD, F-padded.  Returns the
- * number of digits, or -1 if the value is not that. */
-static int
-pan_digits(const struct rec_field *f, char out[PINBLOCK_PANMAX + 1])
-{
-	size_t i, n = 0;
-	int pad = 0;
-
-	for (i = 0; i < f->vallen; i++) {
-		if (f->value[i] == 'F')
-			pad = 1;
-		else if (f->value[i] < '0' || f->value[i] > '9' || pad ||
-		    n == PINBLOCK_PANMAX)
-			return -1;
-		else
-			out[n++] = f->value[i];
-	}
-	out[n] = '\0';
-	return n > 0 ? (int)n : -1;
 }
 
 /* The err code emv-pin gives a pinblock code. */
@@ -215,7 +195,7 @@ process(struct rec *r, struct work *w)
 		}
 	}
 	if ((f = rec_get(r, "5A")) != NULL) {
-		if ((rc = pan_digits(f, w->pan)) < 0) {
+		if ((rc = pan_from_hex(f->value, f->vallen, w->pan)) < 0) {
 			rec_fail(r, "5A", "bad-pan", "bad-pan: not a PAN of "
 			    "1 to 19 BCD digits");
 			return 1;

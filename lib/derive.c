@@ -19,27 +19,6 @@ isdigits(const char *s, size_t n)
 }
 
 int
-derive_pan(const char *hex, size_t n, char digits[DERIVE_PANMAX + 1])
-{
-	size_t i, nd = 0;
-
-	if (n == 0 || n % 2 || n > (DERIVE_PANMAX + 1))
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (hex[i] >= '0' && hex[i] <= '9' && nd < DERIVE_PANMAX)
-			digits[nd++] = hex[i];
-		else if (hex[i] == 'F' && i == n - 1 && i > 0)
-			break;
-		else {
-			explicit_bzero(digits, nd);
-			return -1;
-		}
-	}
-	digits[nd] = '\0';
-	return (int)nd;
-}
-
-int
 derive_psn(const char *hex, size_t n, char psn2[3])
 {
 	if (n != 2 || !isdigits(hex, 2))

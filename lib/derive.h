@@ -7,13 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DERIVE_PANMAX 19	/* digits of a PAN (tag 5A, n var up to 19) */
+#include "pan.h"
 
-/* Decode the record hex of tag 5A (cn: BCD digits, then one F when the
- * count is odd; EMV 4.4 Book 3, 4.3) into ASCII digits and a NUL.
- * Returns the number of digits, or -1 if the value is not BCD, is badly
- * padded or holds more than DERIVE_PANMAX digits. */
-int derive_pan(const char *hex, size_t n, char digits[DERIVE_PANMAX + 1]);
+#define DERIVE_PANMAX PAN_MAX
 
 /* Decode the record hex of tag 5F34 (n 2: one BCD byte) into two ASCII
  * digits and a NUL.  Returns 0, or -1 if it is not one BCD byte. */

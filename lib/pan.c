@@ -34,26 +34,35 @@ pan_mask(const char *s, size_t n, char *out)
 }
 
 int
+pan_from_hex(const char *hex, size_t n, char digits[PAN_MAX + 1])
+{
+	size_t i, nd = 0;
+
+	if (n == 0 || n % 2 || n > PAN_MAX + 1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (hex[i] >= '0' && hex[i] <= '9' && nd < PAN_MAX)
+			digits[nd++] = hex[i];
+		else if (hex[i] == 'F' && i == n - 1 && i > 0)
+			break;
+		else {
+			explicit_bzero(digits, nd);
+			return -1;
+		}
+	}
+	digits[nd] = '\0';
+	return (int)nd;
+}
+
+int
 pan_mask_hex(const char *hex, size_t n, char out[20])
 {
-	char digits[20];
-	size_t i, nd = 0;
-	int c;
+	char digits[PAN_MAX + 1];
+	int nd;
 
-	/* A PAN is cn: BCD digits, padded on the right with F nibbles. */
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)hex[i];
-		if (c == 'F') {
-			for (; i < n; i++)
-				if (hex[i] != 'F')
-					return -1;
-			break;
-		}
-		if (c < '0' || c > '9' || nd >= 19)
-			return -1;
-		digits[nd++] = (char)c;
-	}
-	pan_mask(digits, nd, out);
+	if ((nd = pan_from_hex(hex, n, digits)) < 0)
+		return -1;
+	pan_mask(digits, (size_t)nd, out);
 	/* The clear digits were a PAN: do not leave them on the stack. */
 	explicit_bzero(digits, sizeof digits);
 	return 0;

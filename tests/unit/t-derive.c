@@ -139,18 +139,18 @@ fields(void)
 {
 	char d[DERIVE_PANMAX + 1], p[3];
 
-	CHECK_INT(derive_pan("1234567890123456", 16, d), 16, "5A: 16 digits");
+	CHECK_INT(pan_from_hex("1234567890123456", 16, d), 16, "5A: 16 digits");
 	CHECK_STR(d, "1234567890123456", "5A: the digits");
-	CHECK_INT(derive_pan("1234567890123456789F", 20, d), 19, "5A: 19 digits, F");
+	CHECK_INT(pan_from_hex("1234567890123456789F", 20, d), 19, "5A: 19 digits, F");
 	CHECK_STR(d, "1234567890123456789", "5A: the 19 digits");
-	CHECK_INT(derive_pan("47617390010F", 12, d), 11, "5A: 11 digits, F");
-	CHECK_INT(derive_pan("476173900101FF", 14, d), -1, "5A: a whole F byte refused");
-	CHECK_INT(derive_pan("4761739F01010010", 16, d), -1, "5A: F inside refused");
-	CHECK_INT(derive_pan("476173900101001A", 16, d), -1, "5A: A refused");
-	CHECK_INT(derive_pan("F1", 2, d), -1, "5A: F first refused");
-	CHECK_INT(derive_pan("", 0, d), -1, "5A: empty refused");
-	CHECK_INT(derive_pan("12345678901234567890", 20, d), -1, "5A: 20 digits refused");
-	CHECK_INT(derive_pan("1234567890123456789012", 22, d), -1, "5A: 11 bytes refused");
+	CHECK_INT(pan_from_hex("47617390010F", 12, d), 11, "5A: 11 digits, F");
+	CHECK_INT(pan_from_hex("476173900101FF", 14, d), -1, "5A: a whole F byte refused");
+	CHECK_INT(pan_from_hex("4761739F01010010", 16, d), -1, "5A: F inside refused");
+	CHECK_INT(pan_from_hex("476173900101001A", 16, d), -1, "5A: A refused");
+	CHECK_INT(pan_from_hex("F1", 2, d), -1, "5A: F first refused");
+	CHECK_INT(pan_from_hex("", 0, d), -1, "5A: empty refused");
+	CHECK_INT(pan_from_hex("12345678901234567890", 20, d), -1, "5A: 20 digits refused");
+	CHECK_INT(pan_from_hex("1234567890123456789012", 22, d), -1, "5A: 11 bytes refused");
 	CHECK_INT(derive_psn("01", 2, p), 0, "5F34: 01");
 	CHECK_STR(p, "01", "5F34: the digits");
 	CHECK_INT(derive_psn("0A", 2, p), -1, "5F34: not BCD");

@@ -43,10 +43,17 @@ mask(void)
 	CHECK_STR(out, "**********", "short numbers masked whole");
 	CHECK_INT(pan_mask_hex("5285881254345653", 16, out), 0, "BCD PAN");
 	CHECK_STR(out, "528588******5653", "BCD PAN masked");
-	CHECK_INT(pan_mask_hex("476173900101001FFF", 18, out), 0, "F-padded BCD PAN");
+	CHECK_INT(pan_mask_hex("476173900101001F", 16, out), 0, "F-padded BCD PAN");
 	CHECK_STR(out, "476173*****1001", "F padding dropped");
 	CHECK_INT(pan_mask_hex("47617390A1", 10, out), -1, "non-BCD refused");
 	CHECK_INT(pan_mask_hex("47F7", 4, out), -1, "digit after padding refused");
+	CHECK_INT(pan_mask_hex("476173900101001FFF", 18, out), -1, "more than one F refused");
+	CHECK_INT(pan_from_hex("4761739001010010", 16, out), 16, "16 digits");
+	CHECK_STR(out, "4761739001010010", "digits out");
+	CHECK_INT(pan_from_hex("4761739001010010123F", 20, out), 19, "19 digits and F");
+	CHECK_INT(pan_from_hex("47617390010100101234", 20, out), -1, "20 digits refused");
+	CHECK_INT(pan_from_hex("F1", 2, out), -1, "padding first refused");
+	CHECK_INT(pan_from_hex("", 0, out), -1, "empty refused");
 }
 
 static void
