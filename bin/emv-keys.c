@@ -349,10 +349,12 @@ static int
 cmd_import(int argc, char **argv)
 {
 	const char *kflag = NULL, *errstr;
-	int bflag = 0, xflag = 0, count = 2, ch;
+	int bflag = 0, nflag = 0, xflag = 0, count = 2, ch;
 
-	optind = 1;
-	while ((ch = getopt(argc, argv, "bk:n:x")) != -1) {
+	/* 0: glibc starts afresh, with this subcommand's option string (main
+	 * asked for "+", which would otherwise stay in force). */
+	optind = 0;
+	while ((ch = getopt(argc, argv, "+bk:n:x")) != -1) {
 		switch (ch) {
 		case 'b':
 			bflag = 1;
@@ -364,6 +366,7 @@ cmd_import(int argc, char **argv)
 			count = (int)strtonum(optarg, 2, 3, &errstr);
 			if (errstr)
 				errx(2, "-n %s: components: 2 or 3", optarg);
+			nflag = 1;
 			break;
 		case 'x':
 			xflag = 1;
@@ -375,12 +378,19 @@ cmd_import(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (bflag) {
-		if (argc != 1 || kflag == NULL || xflag)
+		/* import -b name -k kek, as export takes it. */
+		if (argc == 3 && kflag == NULL && strcmp(argv[1], "-k") == 0) {
+			kflag = argv[2];
+			argc = 1;
+		}
+		if (argc != 1 || kflag == NULL || xflag || nflag)
 			usage();
 		return cmd_import_block(argv, kflag);
 	}
+	if (kflag != NULL)
+		usage();
 	if (xflag) {
-		if (argc != 3)
+		if (argc != 3 || nflag)
 			usage();
 		return cmd_import_clear(argv);
 	}
@@ -453,12 +463,14 @@ main(int argc, char *argv[])
 		if (argc != 2)
 			usage();
 		ks = open_store();
-		if (ks_info(ks, argv[1], &k, errbuf, sizeof errbuf) < 0) {
+		/* Unwrap it: the KCV printed is the key's, not the file's. */
+		if (ks_get(ks, argv[1], ~0u, &k, errbuf, sizeof errbuf) < 0) {
 			warnx("%s", errbuf);
 			rc = 1;
 		} else {
 			kcvhex(&k, kcv);
 			printf("%s\n", kcv);
+			ks_key_clear(&k);
 		}
 		ks_close(ks);
 	} else if (strcmp(argv[0], "delete") == 0) {

@@ -375,6 +375,7 @@ ks_init(const char *dir, int test, const struct ks_lmk *src, char *err,
 {
 	uint8_t lmk[LMKLEN], salt[16], check[64];
 	char text[512], hsalt[33], hcheck[129];
+	struct stat st;
 	size_t clen;
 	int dirfd, rc = -1;
 
@@ -383,6 +384,13 @@ ks_init(const char *dir, int test, const struct ks_lmk *src, char *err,
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dirfd < 0)
 		return fail(err, errlen, "%s: %s", dir, strerror(errno));
+	/* A directory made earlier may be open to others: the key names
+	 * would show, and files could be put there. */
+	if (fstat(dirfd, &st) < 0 || (st.st_mode & 077) != 0) {
+		close(dirfd);
+		return fail(err, errlen, "%s: a key store directory must be "
+		    "mode 0700", dir);
+	}
 	if (faccessat(dirfd, "store", F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
 		close(dirfd);
 		return fail(err, errlen, "%s: already a key store", dir);
