@@ -109,7 +109,7 @@ gen_rsa(struct ks_key *k)
 	bits = strtoul(k->alg + 3, &end, 10);
 	if (strncmp(k->alg, "rsa", 3) != 0 || *end || bits < 512 || bits > 4096)
 		errx(2, "%s: not an RSA size", k->alg);
-	/* EMV public exponents are 3 or 65537; issuer keys use 3 (Book 2, 5.1). */
+	/* Exponent 65537 for now; the issuer key request (emv-ca) chooses. */
 	if ((pk = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits)) == NULL)
 		errx(3, "RSA key generation failed");
 	if ((n = i2d_PrivateKey(pk, &der)) <= 0)

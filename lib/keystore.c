@@ -430,6 +430,7 @@ ks_open(const char *dir, const struct ks_lmk *src, char *err, size_t errlen)
 {
 	uint8_t salt[16], check[64], plain[80];
 	const char *v, *lmkkind, *hsalt, *hcheck;
+	struct stat st;
 	struct ks *ks;
 	struct rec r;
 	size_t plen;
@@ -446,6 +447,12 @@ ks_open(const char *dir, const struct ks_lmk *src, char *err, size_t errlen)
 		return NULL;
 	}
 	rec_init(&r);
+	/* Another user who can write here could swap key files. */
+	if (fstat(ks->dirfd, &st) < 0 || (st.st_mode & 022) != 0) {
+		fail(err, errlen, "key store %s: writable by group or others "
+		    "(chmod 700 it)", dir);
+		goto bad;
+	}
 	if (read_rec(ks->dirfd, "store", &r, err, errlen) < 0) {
 		char why[128];
 
@@ -589,7 +596,7 @@ ks_get(struct ks *ks, const char *name, unsigned use, struct ks_key *k,
 	if (load(ks, name, k, &r, err, errlen) < 0)
 		goto out;
 	if (!(types[k->type].uses & use)) {
-		fail(err, errlen, "key %s: a %s key may not be used for this",
+		fail(err, errlen, "key %s: a key of type %s may not be used for this",
 		    name, types[k->type].name);
 		goto out;
 	}

@@ -186,6 +186,18 @@ put_clear() {
 	[ ! -e s/store ] && [ ! -e s.lmk ]
 }
 
+@test "keys: a store made writable by group or others is refused" {
+	export EMVPERSO_LMK=$BATS_TEST_TMPDIR/s.lmk
+	k -K s init -t
+	[ "$status" -eq 0 ]
+	chmod 770 s
+	k -K s list
+	refused 3 "key store s: writable by group or others (chmod 700 it)"
+	chmod 700 s
+	k -K s list
+	[ "$status" -eq 0 ]
+}
+
 @test "keys: init will not write an LMK through a dangling symbolic link" {
 	ln -s "$BATS_TEST_TMPDIR/target" s.lmk
 	export EMVPERSO_LMK=$BATS_TEST_TMPDIR/s.lmk
@@ -501,7 +513,7 @@ put_clear() {
 	k export iss -k kek2-aes
 	refused 1 "iss: issuer-rsa keys do not go in key blocks"
 	k export kek1 -k imk-ac
-	refused 1 "key imk-ac: a imk-ac key may not be used for this"
+	refused 1 "key imk-ac: a key of type imk-ac may not be used for this"
 	k export kek1 -k kek1
 	refused 1 "kek1: a key cannot be exported under itself"
 	k export nosuch -k kek1

@@ -293,16 +293,16 @@ no_secret() {
 	printf 'id=K1 5A=%s pinblock=%s\n' $PAN "$(pin block 0 5937 $PAN -)" >"$BATS_TEST_TMPDIR/in"
 	run --separate-stderr emv-pin -p imk-ac -k kek2 "$BATS_TEST_TMPDIR/in"
 	[ "$status" -eq 3 ] && [ -z "$output" ]
-	[ "$stderr" = "emv-pin: key imk-ac: a imk-ac key may not be used for this" ]
+	[ "$stderr" = "emv-pin: key imk-ac: a key of type imk-ac may not be used for this" ]
 	run --separate-stderr emv-pin -p kek1 -k kmc "$BATS_TEST_TMPDIR/in"
 	[ "$status" -eq 3 ] && [ -z "$output" ]
-	[ "$stderr" = "emv-pin: key kmc: a kmc key may not be used for this" ]
+	[ "$stderr" = "emv-pin: key kmc: a key of type kmc may not be used for this" ]
 	run --separate-stderr emv-pin -p kek1 -k kek2 -v kek1 -i 1 "$BATS_TEST_TMPDIR/in"
 	[ "$status" -eq 3 ] && [ -z "$output" ]
-	[ "$stderr" = "emv-pin: key kek1: a kek key may not be used for this" ]
+	[ "$stderr" = "emv-pin: key kek1: a key of type kek may not be used for this" ]
 	run --separate-stderr emv-pin -p pin-pvk -k kek2 "$BATS_TEST_TMPDIR/in"
 	[ "$status" -eq 3 ] && [ -z "$output" ]
-	[ "$stderr" = "emv-pin: key pin-pvk: a pvk key may not be used for this" ]
+	[ "$stderr" = "emv-pin: key pin-pvk: a key of type pvk may not be used for this" ]
 	run --separate-stderr emv-pin -p kek1 -k nosuchkey "$BATS_TEST_TMPDIR/in"
 	[ "$status" -eq 3 ] && [ -z "$output" ]
 	[ "$stderr" = "emv-pin: key nosuchkey: not found" ]

@@ -331,11 +331,11 @@ fails() {
 	one "$VEC" -v kek1
 	[ "$status" -eq 3 ]
 	[ -z "$output" ]
-	[ "$stderr" = "emv-track: key kek1: a kek key may not be used for this" ]
+	[ "$stderr" = "emv-track: key kek1: a key of type kek may not be used for this" ]
 	one "$VEC" -v imk-ac
 	[ "$status" -eq 3 ]
 	[ -z "$output" ]
-	[ "$stderr" = "emv-track: key imk-ac: a imk-ac key may not be used for this" ]
+	[ "$stderr" = "emv-track: key imk-ac: a key of type imk-ac may not be used for this" ]
 }
 
 @test "track: a missing key, a missing store and a missing input are fatal" {
