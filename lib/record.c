@@ -403,22 +403,25 @@ rec_bin(const struct rec_field *f, uint8_t **out, size_t *len)
 int
 rec_write(FILE *fp, const struct rec *r)
 {
+	const struct rec_field *f;
 	size_t i;
 
+	/* The unlocked stdio calls: one record is many small writes. */
 	if (!r->dirty || r->kind != REC_LINE_RECORD) {
-		if (fwrite(r->raw, 1, r->rawlen, fp) != r->rawlen)
+		if (fwrite_unlocked(r->raw, 1, r->rawlen, fp) != r->rawlen)
 			return -1;
 	} else {
 		for (i = 0; i < r->nf; i++) {
-			if ((i && putc(' ', fp) == EOF) ||
-			    fwrite(r->f[i].name, 1, r->f[i].namelen, fp) !=
-			    r->f[i].namelen || putc('=', fp) == EOF ||
-			    fwrite(r->f[i].value, 1, r->f[i].vallen, fp) !=
-			    r->f[i].vallen)
+			f = &r->f[i];
+			if ((i && putc_unlocked(' ', fp) == EOF) ||
+			    fwrite_unlocked(f->name, 1, f->namelen, fp) !=
+			    f->namelen || putc_unlocked('=', fp) == EOF ||
+			    fwrite_unlocked(f->value, 1, f->vallen, fp) !=
+			    f->vallen)
 				return -1;
 		}
 	}
-	return putc('\n', fp) == EOF ? -1 : 0;
+	return putc_unlocked('\n', fp) == EOF ? -1 : 0;
 }
 
 const char *
