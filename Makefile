@@ -7,7 +7,10 @@ O ?= .
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Ilib
+SHAREDIR = $(PREFIX)/share/emvperso
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Ilib \
+	-DEMVPERSO_PROFILE_DIR=\"$(SHAREDIR)/profiles\" \
+	-DEMVPERSO_MAP_DIR=\"$(SHAREDIR)/maps\"
 ALL_LDLIBS = $(PKG_LIBS) $(LDLIBS)
 
 LIBSRC := $(sort $(wildcard lib/*.c))
@@ -79,7 +82,10 @@ lint:
 	mandoc -Tlint -W warning $(MAN1) $(MAN5) $(MAN7)
 
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 \
+	    $(DESTDIR)$(SHAREDIR)/profiles $(DESTDIR)$(SHAREDIR)/maps
+	cp -f profiles/*.profile $(DESTDIR)$(SHAREDIR)/profiles/
+	if ls maps/*.map >/dev/null 2>&1; then cp -f maps/*.map $(DESTDIR)$(SHAREDIR)/maps/; fi
 	for t in $(TOOLS); do cp -f $$t $(DESTDIR)$(PREFIX)/bin/ && chmod 755 $(DESTDIR)$(PREFIX)/bin/$${t##*/}; done
 	for s in $(SCRIPTS); do n=$${s##*/}; cp -f $$s $(DESTDIR)$(PREFIX)/bin/$${n%.sh} && chmod 755 $(DESTDIR)$(PREFIX)/bin/$${n%.sh}; done
 	$(if $(MAN1),cp -f $(MAN1) $(DESTDIR)$(MANPREFIX)/man1/)
@@ -89,6 +95,7 @@ install: all
 uninstall:
 	for t in $(TOOLS) $(SCRIPTS); do n=$${t##*/}; rm -f $(DESTDIR)$(PREFIX)/bin/$${n%.sh}; done
 	for m in $(MAN1) $(MAN5) $(MAN7); do s=$${m##*.}; rm -f $(DESTDIR)$(MANPREFIX)/man$$s/$${m##*/}; done
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
 	rm -f $(TOOLS) $(UNITS) $(BENCHES) $(LIBOBJ) $(LIBA)
