@@ -73,6 +73,7 @@ bench: deps
 	@$(MAKE) -s all $(BENCHES)
 	@sh bench/run
 	@sh bench/prep
+	@sh bench/keygen
 
 fuzz: deps
 	@sh .ci/deps clang libclang-rt-14-dev
