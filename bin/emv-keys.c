@@ -1,9 +1,9 @@
 /* emv-keys: the key store: create it, generate, import, export, list and
- * delete keys.  Keys are handled by name; no clear key is ever taken from
- * argv or the environment, nor printed. */
+ * delete keys; issuer RSA keys' certificate requests and certificates
+ * (lib/issuer.c).  Keys are handled by name; no clear key is ever taken
+ * from argv or the environment, nor printed. */
 #include <err.h>
 #include <errno.h>
-#include <readpassphrase.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,16 +12,17 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/rsa.h>
-#include <openssl/x509.h>
 
+#include "ceremony.h"
 #include "hex.h"
+#include "issuer.h"
 #include "keystore.h"
+#include "oda.h"
+#include "record.h"
 #include "sym.h"
 #include "tr31.h"
 
 #define ERRLEN 256
-#define COMPMAX 100	/* hex digits of one component, with room */
 
 static const char *Kflag;
 static struct ks_lmk lmk;
@@ -32,14 +33,17 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s [-K dir] [-p fd] init [-t]\n"
-	    "       %s [-K dir] [-p fd] generate name type alg\n"
+	    "       %s [-K dir] [-p fd] generate name type alg [-e exponent]\n"
 	    "       %s [-K dir] [-p fd] import [-n count] name type [alg]\n"
 	    "       %s [-K dir] [-p fd] import -x name type alg\n"
 	    "       %s [-K dir] [-p fd] import -b name -k kek\n"
+	    "       %s [-K dir] [-p fd] import -c name -l list\n"
+	    "       %s [-K dir] [-p fd] request name -b bin -x mmyy [-s serial]\n"
 	    "       %s [-K dir] [-p fd] export name -k kek\n"
 	    "       %s [-K dir] [-p fd] list | kcv name | delete name\n",
 	    getprogname(), getprogname(), getprogname(), getprogname(),
-	    getprogname(), getprogname(), getprogname());
+	    getprogname(), getprogname(), getprogname(), getprogname(),
+	    getprogname());
 	exit(2);
 }
 
@@ -97,45 +101,58 @@ describe(struct ks_key *k, const char *name, const char *type,
 	snprintf(k->alg, sizeof k->alg, "%s", alg);
 }
 
-static int
-gen_rsa(struct ks_key *k)
+/* An RSA key pair of EMV Book 2 sizes (1024 to 1984 bits here). */
+static void
+gen_rsa(struct ks_key *k, unsigned long e)
 {
-	EVP_PKEY *pk = NULL;
-	unsigned char *der = NULL;
-	unsigned long bits;
-	char *end;
-	int n;
+	const char *errstr;
+	EVP_PKEY *pk;
+	unsigned bits;
 
-	bits = strtoul(k->alg + 3, &end, 10);
-	if (strncmp(k->alg, "rsa", 3) != 0 || *end || bits < 512 || bits > 4096)
+	bits = (unsigned)strtonum(k->alg + 3, 512, 4096, &errstr);
+	if (errstr)
 		errx(2, "%s: not an RSA size", k->alg);
-	/* Exponent 65537 for now; the issuer key request (emv-ca) chooses. */
-	if ((pk = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits)) == NULL)
+	if (bits < 1024 || bits > 8 * ODA_NMAX || bits % 8)
+		errx(2, "%s: an EMV RSA key is 1024 to 1984 bits, a multiple "
+		    "of 8", k->alg);
+	if ((pk = oda_keygen(bits, e)) == NULL)
 		errx(3, "RSA key generation failed");
-	if ((n = i2d_PrivateKey(pk, &der)) <= 0)
+	if (oda_priv_to_der(pk, &k->val, &k->len) < 0)
 		errx(3, "cannot encode the RSA key");
 	EVP_PKEY_free(pk);
-	k->val = OPENSSL_malloc((size_t)n);
-	memcpy(k->val, der, (size_t)n);
-	k->len = (size_t)n;
-	OPENSSL_clear_free(der, (size_t)n);
-	return 0;
 }
 
 static int
 cmd_generate(int argc, char **argv)
 {
+	const char *eflag = NULL, *errstr;
+	unsigned long e = 3;
 	struct ks_key k;
 	struct ks *ks;
 	enum sym_alg a;
-	int rc;
+	int ch, rc;
 
-	if (argc != 4)
+	/* No "+": the exponent may follow the operands. */
+	optind = 0;
+	while ((ch = getopt(argc, argv, ":e:")) != -1)
+		if (ch == 'e')
+			eflag = optarg;
+		else
+			usage();
+	if (argc - optind != 3)
 		usage();
-	describe(&k, argv[1], argv[2], argv[3]);
+	argv += optind;
+	describe(&k, argv[0], argv[1], argv[2]);
+	if (eflag != NULL) {
+		e = (unsigned long)strtonum(eflag, 3, 65537, &errstr);
+		if (errstr || (e != 3 && e != 65537))
+			errx(2, "-e %s: the exponent is 3 or 65537", eflag);
+		if (strncmp(k.alg, "rsa", 3) != 0)
+			errx(2, "-e %s: %s keys have no exponent", eflag, k.alg);
+	}
 	ks = open_store();
 	if (strncmp(k.alg, "rsa", 3) == 0)
-		gen_rsa(&k);
+		gen_rsa(&k, e);
 	else {
 		if (sym_alg_parse(k.alg, &a) < 0)
 			errx(2, "%s: unknown algorithm", k.alg);
@@ -152,112 +169,28 @@ cmd_generate(int argc, char **argv)
 	return rc;
 }
 
-/* Read a line from the terminal (no echo unless echo) or, when stdin is
- * not a terminal, from stdin.  Returns 0 or -1. */
+/* Import from COUNT clear components (lib/ceremony.c), or, with clear,
+ * a clear key in hex on stdin: test stores only. */
 static int
-ask(const char *prompt, char *buf, size_t n, int echo)
+cmd_import_sym(int clear, int count, char **argv, int argc)
 {
-	size_t l;
-
-	if (isatty(STDIN_FILENO))
-		return readpassphrase(prompt, buf, n, (echo ? RPP_ECHO_ON :
-		    RPP_ECHO_OFF) | RPP_REQUIRE_TTY) == NULL ? -1 : 0;
-	if (fgets(buf, (int)n, stdin) == NULL)
-		return -1;
-	l = strlen(buf);
-	if (l && buf[l - 1] == '\n')
-		buf[--l] = '\0';
-	return 0;
-}
-
-/* Import from COUNT clear components, each checked against its KCV, then
- * combined by XOR (the key ceremony of ANSI X9.24-1). */
-static int
-cmd_import_components(int count, char **argv, int argc)
-{
-	char hex[COMPMAX + 2], kcvin[16], prompt[64], want[7];
-	uint8_t comp[32], kcv[3];
 	struct ks_key k;
 	struct ks *ks;
 	enum sym_alg a;
-	long n;
-	int i, rc = 1;
+	int rc = 1;
 
 	describe(&k, argv[0], argv[1], argc > 2 ? argv[2] : NULL);
 	if (sym_alg_parse(k.alg, &a) < 0)
-		errx(2, "%s: components make symmetric keys only", k.alg);
+		errx(2, "%s: %s symmetric keys only", k.alg, clear ?
+		    "clear import takes" : "components make");
 	ks = open_store();
-	k.len = sym_keylen(a);
-	k.val = OPENSSL_zalloc(k.len);
-	for (i = 1; i <= count; i++) {
-		snprintf(prompt, sizeof prompt, "component %d of %d: ", i, count);
-		if (ask(prompt, hex, sizeof hex, 0) < 0) {
-			warnx("component %d: cannot read it", i);
-			goto out;
-		}
-		n = strlen(hex) == 2 * k.len ? hex_decode(hex, strlen(hex),
-		    comp) : -1;
-		explicit_bzero(hex, sizeof hex);
-		if (n != (long)k.len) {
-			warnx("component %d: want %zu hex digits", i, 2 * k.len);
-			goto out;
-		}
-		snprintf(prompt, sizeof prompt, "KCV of component %d: ", i);
-		if (ask(prompt, kcvin, sizeof kcvin, 1) < 0) {
-			warnx("component %d: cannot read its KCV", i);
-			goto out;
-		}
-		if (sym_blocklen(a) == 8)
-			sym_des_parity(comp, k.len);
-		sym_kcv(a, comp, kcv);
-		hex_encode(kcv, 3, want);
-		if (strcasecmp(kcvin, want) != 0) {
-			warnx("component %d: KCV does not match: component "
-			    "mistyped?", i);
-			goto out;
-		}
-		for (n = 0; n < (long)k.len; n++)
-			k.val[n] ^= comp[n];
-	}
-	if (sym_blocklen(a) == 8)
-		sym_des_parity(k.val, k.len);
-	rc = put(ks, &k);
-out:
-	explicit_bzero(comp, sizeof comp);
-	ks_key_clear(&k);
-	ks_close(ks);
-	return rc;
-}
-
-/* Import a clear key given in hex on stdin: test stores only. */
-static int
-cmd_import_clear(char **argv)
-{
-	char hex[COMPMAX + 2];
-	struct ks_key k;
-	struct ks *ks;
-	enum sym_alg a;
-	long n = -1;
-	int rc = 1;
-
-	describe(&k, argv[0], argv[1], argv[2]);
-	if (sym_alg_parse(k.alg, &a) < 0)
-		errx(2, "%s: clear import takes symmetric keys only", k.alg);
-	ks = open_store();
-	if (!ks_is_test(ks)) {
+	if (clear && !ks_is_test(ks)) {
 		ks_close(ks);
 		errx(1, "%s: clear key import refused: not a test store", k.name);
 	}
-	k.len = sym_keylen(a);
-	k.val = OPENSSL_zalloc(k.len);
-	if (fgets(hex, sizeof hex, stdin) != NULL) {
-		hex[strcspn(hex, "\r\n")] = '\0';
-		if (strlen(hex) == 2 * k.len)
-			n = hex_decode(hex, strlen(hex), k.val);
-	}
-	explicit_bzero(hex, sizeof hex);
-	if (n != (long)k.len)
-		warnx("%s: want %zu hex digits on stdin", k.name, 2 * k.len);
+	if ((clear ? cer_clear(&k, a, errbuf, sizeof errbuf) :
+	    cer_components(&k, a, count, errbuf, sizeof errbuf)) < 0)
+		warnx("%s", errbuf);
 	else
 		rc = put(ks, &k);
 	ks_key_clear(&k);
@@ -334,6 +267,79 @@ cmd_export(char **argv, const char *kekname)
 	return rc;
 }
 
+/* Import the certificate of issuer key NAME, one record line on stdin,
+ * checked against the CA key list file list. */
+static int
+cmd_import_cert(const char *name, const char *list)
+{
+	struct date today;
+	struct ks *ks;
+	struct rec r;
+	int rc = 1;
+
+	if (!ks_name_ok(name))
+		errx(2, "%s: not a valid key name", name);
+	ks = open_store();
+	oda_today(&today);
+	rec_init(&r);
+	if (issuer_import_file(ks, name, stdin, list, &today, &r, errbuf,
+	    sizeof errbuf) < 0)
+		warnx("%s", errbuf);
+	else {
+		printf("%s certified %s %s %s %s%s\n", name,
+		    rec_value(&r, "rid"), rec_value(&r, "8F"),
+		    rec_value(&r, "bin"), rec_value(&r, "expiry"),
+		    ks_is_test(ks) ? " test" : "");
+		rc = 0;
+	}
+	rec_free(&r);
+	ks_close(ks);
+	return rc;
+}
+
+/* The public key request of issuer key argv[0] for the CA, on stdout. */
+static int
+cmd_request(int argc, char **argv)
+{
+	const char *bflag = NULL, *sflag = NULL, *xflag = NULL;
+	struct date today;
+	struct ks *ks;
+	struct rec r;
+	int ch, rc;
+
+	optind = 0;
+	while ((ch = getopt(argc, argv, ":b:s:x:")) != -1)
+		switch (ch) {
+		case 'b':
+			bflag = optarg;
+			break;
+		case 's':
+			sflag = optarg;
+			break;
+		case 'x':
+			xflag = optarg;
+			break;
+		default:
+			usage();
+		}
+	if (argc - optind != 1 || bflag == NULL || xflag == NULL)
+		usage();
+	ks = open_store();
+	oda_today(&today);
+	rec_init(&r);
+	rc = issuer_request(ks, argv[optind], bflag, xflag, sflag, &today, &r,
+	    errbuf, sizeof errbuf);
+	ks_close(ks);
+	if (rc == -2)
+		errx(2, "%s", errbuf);
+	if (rc < 0)
+		warnx("%s", errbuf);
+	else if (rec_write(stdout, &r) < 0)
+		rc = -1;
+	rec_free(&r);
+	return rc < 0;
+}
+
 static void
 show(const struct ks_key *k, void *arg)
 {
@@ -348,16 +354,23 @@ show(const struct ks_key *k, void *arg)
 static int
 cmd_import(int argc, char **argv)
 {
-	const char *kflag = NULL, *errstr;
-	int bflag = 0, nflag = 0, xflag = 0, count = 2, ch;
+	const char *kflag = NULL, *lflag = NULL, *errstr;
+	int bflag = 0, cflag = 0, nflag = 0, xflag = 0, count = 2, ch;
 
-	/* 0: glibc starts afresh, with this subcommand's option string (main
-	 * asked for "+", which would otherwise stay in force). */
+	/* 0: glibc starts afresh, with this subcommand's option string, and
+	 * with no "+" it takes options after the operands too (import -b
+	 * name -k kek, import -c name -l list). */
 	optind = 0;
-	while ((ch = getopt(argc, argv, "+bk:n:x")) != -1) {
+	while ((ch = getopt(argc, argv, ":bck:l:n:x")) != -1) {
 		switch (ch) {
 		case 'b':
 			bflag = 1;
+			break;
+		case 'c':
+			cflag = 1;
+			break;
+		case 'l':
+			lflag = optarg;
 			break;
 		case 'k':
 			kflag = optarg;
@@ -377,12 +390,15 @@ cmd_import(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (cflag) {
+		if (argc != 1 || lflag == NULL || bflag || xflag || nflag ||
+		    kflag != NULL)
+			usage();
+		return cmd_import_cert(argv[0], lflag);
+	}
+	if (lflag != NULL)
+		usage();
 	if (bflag) {
-		/* import -b name -k kek, as export takes it. */
-		if (argc == 3 && kflag == NULL && strcmp(argv[1], "-k") == 0) {
-			kflag = argv[2];
-			argc = 1;
-		}
 		if (argc != 1 || kflag == NULL || xflag || nflag)
 			usage();
 		return cmd_import_block(argv, kflag);
@@ -392,11 +408,11 @@ cmd_import(int argc, char **argv)
 	if (xflag) {
 		if (argc != 3 || nflag)
 			usage();
-		return cmd_import_clear(argv);
+		return cmd_import_sym(1, 0, argv, argc);
 	}
 	if (argc < 2 || argc > 3)
 		usage();
-	return cmd_import_components(count, argv, argc);
+	return cmd_import_sym(0, count, argv, argc);
 }
 
 int
@@ -444,6 +460,8 @@ main(int argc, char *argv[])
 		rc = cmd_generate(argc, argv);
 	else if (strcmp(argv[0], "import") == 0)
 		rc = cmd_import(argc, argv);
+	else if (strcmp(argv[0], "request") == 0)
+		rc = cmd_request(argc, argv);
 	else if (strcmp(argv[0], "export") == 0) {
 		if (argc == 4 && strcmp(argv[2], "-k") == 0)
 			kek = argv[3];

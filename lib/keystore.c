@@ -7,6 +7,9 @@
  *                where key is the RFC 5649 wrap, under the LMK, of the key's
  *                metadata and value, so a file edited to change a key's
  *                type or name no longer unwraps.
+ *   NAME.KIND    public data attached to key NAME (KIND: 1-8 lowercase
+ *                letters, not "key"): one record line ending in mac=HEX,
+ *                an HMAC under a key derived from the LMK (ks_attach_put).
  */
 #include <sys/resource.h>
 #include <sys/prctl.h>
@@ -180,10 +183,11 @@ kwp(const uint8_t lmk[LMKLEN], const uint8_t *in, size_t n, uint8_t *out,
 }
 
 /* Write a whole file exclusively: a temporary file, fsync, then a hard
- * link to the final name, which fails if the name exists. */
+ * link to the final name, which fails if the name exists; or, with
+ * replace, a rename over it. */
 static int
-write_new(int dirfd, const char *name, const char *text, char *err,
-    size_t errlen)
+write_file(int dirfd, const char *name, const char *text, int replace,
+    char *err, size_t errlen)
 {
 	char tmp[KS_NAMEMAX + 32];
 	size_t n = strlen(text);
@@ -196,16 +200,25 @@ write_new(int dirfd, const char *name, const char *text, char *err,
 		return fail(err, errlen, "%s: %s", name, strerror(errno));
 	if (write(fd, text, n) != (ssize_t)n || fsync(fd) < 0)
 		fail(err, errlen, "%s: %s", name, strerror(errno));
-	else if (linkat(dirfd, tmp, dirfd, name, 0) < 0)
+	else if (replace ? renameat(dirfd, tmp, dirfd, name) < 0 :
+	    linkat(dirfd, tmp, dirfd, name, 0) < 0)
 		fail(err, errlen, "%s: %s", name, errno == EEXIST ?
 		    "already exists" : strerror(errno));
 	else
 		rc = 0;
 	close(fd);
-	unlinkat(dirfd, tmp, 0);
+	if (!(replace && rc == 0))
+		unlinkat(dirfd, tmp, 0);
 	if (rc == 0)
 		fsync(dirfd);
 	return rc;
+}
+
+static int
+write_new(int dirfd, const char *name, const char *text, char *err,
+    size_t errlen)
+{
+	return write_file(dirfd, name, text, 0, err, errlen);
 }
 
 /* Read one record line from a file in the store into r. */
@@ -696,18 +709,201 @@ out:
 	return rc;
 }
 
+/* 1 if kind names an attached file (keystore.h). */
+static int
+kind_ok(const char *kind)
+{
+	size_t i, n = strlen(kind);
+
+	if (n == 0 || n > 8 || strcmp(kind, "key") == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (kind[i] < 'a' || kind[i] > 'z')
+			return 0;
+	return 1;
+}
+
+/* Remove every NAME.KIND of key name. */
+static void
+attach_delete(struct ks *ks, const char *name)
+{
+	size_t l = strlen(name);
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if ((fd = dup(ks->dirfd)) < 0 || (d = fdopendir(fd)) == NULL)
+		return;
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, name, l) == 0 && de->d_name[l] == '.' &&
+		    kind_ok(de->d_name + l + 1))
+			unlinkat(ks->dirfd, de->d_name, 0);
+	closedir(d);
+}
+
 int
 ks_delete(struct ks *ks, const char *name, char *err, size_t errlen)
 {
 	char fn[KS_NAMEMAX + 8];
+	int rc = 0;
 
 	if (!ks_name_ok(name))
 		return fail(err, errlen, "key %s: not a valid key name", name);
 	filename(name, fn);
 	if (unlinkat(ks->dirfd, fn, 0) < 0)
-		return fail(err, errlen, "key %s: %s", name, errno == ENOENT ?
+		rc = fail(err, errlen, "key %s: %s", name, errno == ENOENT ?
 		    "not found" : strerror(errno));
+	/* What was attached to it is of no use to a later key of the name. */
+	attach_delete(ks, name);
 	fsync(ks->dirfd);
+	return rc;
+}
+
+/* r's fields as one line, without LF, in a new string. */
+static char *
+rec_text(const struct rec *r, size_t *n)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *fp;
+	int rc;
+
+	if ((fp = open_memstream(&text, &size)) == NULL)
+		return NULL;
+	rc = rec_write(fp, r);
+	if (fclose(fp) != 0 || rc < 0 || size == 0) {
+		free(text);
+		return NULL;
+	}
+	text[--size] = '\0';
+	*n = size;
+	return text;
+}
+
+/* HMAC-SHA256 of an attached file: key HKDF-SHA256(LMK, info), over
+ * name, kind and text, each followed by a NUL. */
+static int
+attach_mac(const struct ks *ks, const char *name, const char *kind,
+    const char *text, size_t n, uint8_t mac[32])
+{
+	static const char info[] = "emvperso attached file MAC v1";
+	uint8_t key[32];
+	EVP_KDF *kdf;
+	EVP_KDF_CTX *kctx = NULL;
+	EVP_MAC *hmac = NULL;
+	EVP_MAC_CTX *mctx = NULL;
+	OSSL_PARAM p[4];
+	size_t maclen = 0;
+	int ok = 0;
+
+	if ((kdf = EVP_KDF_fetch(NULL, "HKDF", NULL)) == NULL)
+		return -1;
+	kctx = EVP_KDF_CTX_new(kdf);
+	EVP_KDF_free(kdf);
+	p[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+	    (char *)"SHA256", 0);
+	p[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+	    (void *)ks->lmk, LMKLEN);
+	p[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
+	    (void *)info, sizeof info - 1);
+	p[3] = OSSL_PARAM_construct_end();
+	if (kctx == NULL || EVP_KDF_derive(kctx, key, sizeof key, p) != 1)
+		goto out;
+	p[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)"SHA256", 0);
+	p[1] = OSSL_PARAM_construct_end();
+	ok = (hmac = EVP_MAC_fetch(NULL, "HMAC", NULL)) != NULL &&
+	    (mctx = EVP_MAC_CTX_new(hmac)) != NULL &&
+	    EVP_MAC_init(mctx, key, sizeof key, p) == 1 &&
+	    EVP_MAC_update(mctx, (const uint8_t *)name, strlen(name) + 1) == 1 &&
+	    EVP_MAC_update(mctx, (const uint8_t *)kind, strlen(kind) + 1) == 1 &&
+	    EVP_MAC_update(mctx, (const uint8_t *)text, n) == 1 &&
+	    EVP_MAC_update(mctx, (const uint8_t *)"", 1) == 1 &&
+	    EVP_MAC_final(mctx, mac, &maclen, 32) == 1 && maclen == 32;
+out:
+	explicit_bzero(key, sizeof key);
+	EVP_MAC_CTX_free(mctx);
+	EVP_MAC_free(hmac);
+	EVP_KDF_CTX_free(kctx);
+	return ok ? 0 : -1;
+}
+
+static void
+attach_filename(const char *name, const char *kind, char buf[KS_NAMEMAX + 16])
+{
+	snprintf(buf, KS_NAMEMAX + 16, "%s.%s", name, kind);
+}
+
+int
+ks_attach_put(struct ks *ks, const char *name, const char *kind,
+    const struct rec *r, int replace, char *err, size_t errlen)
+{
+	char fn[KS_NAMEMAX + 16], hmac[65], *text, *line;
+	uint8_t mac[32];
+	size_t n;
+	int rc = -1;
+
+	if (!ks_name_ok(name) || !kind_ok(kind))
+		return fail(err, errlen, "key %s: %s: not a valid file name",
+		    name, kind);
+	if (rec_get(r, "mac") != NULL)
+		return fail(err, errlen, "key %s: %s: already has a MAC", name,
+		    kind);
+	if ((text = rec_text(r, &n)) == NULL)
+		return fail(err, errlen, "out of memory");
+	if (attach_mac(ks, name, kind, text, n, mac) < 0) {
+		free(text);
+		return fail(err, errlen, "key %s: %s: cannot compute its MAC",
+		    name, kind);
+	}
+	hex_encode(mac, sizeof mac, hmac);
+	if ((line = malloc(n + 80)) == NULL) {
+		free(text);
+		return fail(err, errlen, "out of memory");
+	}
+	snprintf(line, n + 80, "%s mac=%s\n", text, hmac);
+	attach_filename(name, kind, fn);
+	rc = write_file(ks->dirfd, fn, line, replace, err, errlen);
+	if (rc < 0 && strstr(err, "already exists"))
+		fail(err, errlen, "key %s: already has a %s file", name, kind);
+	free(text);
+	free(line);
+	return rc;
+}
+
+int
+ks_attach_get(struct ks *ks, const char *name, const char *kind,
+    struct rec *r, char *err, size_t errlen)
+{
+	char fn[KS_NAMEMAX + 16], why[96], *text;
+	const struct rec_field *f;
+	uint8_t mac[32], want[32];
+	size_t n;
+	int ok;
+
+	if (!ks_name_ok(name) || !kind_ok(kind))
+		return fail(err, errlen, "key %s: %s: not a valid file name",
+		    name, kind);
+	attach_filename(name, kind, fn);
+	if (faccessat(ks->dirfd, fn, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    errno == ENOENT)
+		return 1;
+	if (read_rec(ks->dirfd, fn, r, why, sizeof why) < 0)
+		return fail(err, errlen, "key %s: %s file: %s", name, kind, why);
+	f = rec_get(r, "mac");
+	if (f == NULL || f->vallen != 64 ||
+	    hex_decode_upper(f->value, 64, mac) != 32)
+		return fail(err, errlen, "key %s: %s file: no MAC", name, kind);
+	rec_del(r, "mac");
+	if ((text = rec_text(r, &n)) == NULL)
+		return fail(err, errlen, "out of memory");
+	ok = attach_mac(ks, name, kind, text, n, want) == 0 &&
+	    CRYPTO_memcmp(mac, want, sizeof mac) == 0;
+	free(text);
+	if (!ok)
+		return fail(err, errlen, "key %s: %s file altered, or not of "
+		    "this store (its MAC does not verify)", name, kind);
 	return 0;
 }
 

@@ -53,6 +53,7 @@ struct ks_key {
 };
 
 struct ks;
+struct rec;
 
 /* Where the LMK comes from: a 32-byte key file (its path, normally from
  * EMVPERSO_LMK) or a passphrase stretched with scrypt.  passfd >= 0 reads
@@ -99,8 +100,25 @@ int ks_info(struct ks *ks, const char *name, struct ks_key *k, char *err,
  * here).  Refuses an existing name.  Returns 0 or -1 with err. */
 int ks_put(struct ks *ks, struct ks_key *k, char *err, size_t errlen);
 
-/* Remove key NAME.  Returns 0 or -1 with err. */
+/* Remove key NAME and its attached files.  Returns 0 or -1 with err. */
 int ks_delete(struct ks *ks, const char *name, char *err, size_t errlen);
+
+/* Public data kept beside a key, in NAME.KIND (KIND 1-8 lowercase
+ * letters, not "key"): an issuer key's certificate, a CA key's RID and
+ * index.  One record line: r's fields, then mac=HEX, an HMAC-SHA256 under
+ * a key derived from the LMK (HKDF-SHA256) over the key name, the kind and
+ * the fields, so that a file edited, moved to another key or taken from
+ * another store is refused.  Created 0600 and never through a link;
+ * replace = 0 refuses an existing one, replace = 1 replaces it
+ * atomically.  Returns 0 or -1 with err. */
+int ks_attach_put(struct ks *ks, const char *name, const char *kind,
+    const struct rec *r, int replace, char *err, size_t errlen);
+
+/* Read NAME.KIND into r (rec_init'ed by the caller; rec_free it), its
+ * MAC checked and removed.  Returns 0, 1 if there is none, or -1 with
+ * err. */
+int ks_attach_get(struct ks *ks, const char *name, const char *kind,
+    struct rec *r, char *err, size_t errlen);
 
 /* Call fn for each key's metadata, in name order.  Returns 0 or -1. */
 int ks_list(struct ks *ks, void (*fn)(const struct ks_key *, void *),

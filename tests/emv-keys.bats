@@ -2,6 +2,7 @@
 # emv-keys: the key store.  Every test ends by scanning every stream it
 # captured and every file of every store for the clear keys it used.
 load helper
+load oda
 
 PASS='correct horse battery staple'
 IMK=0123456789ABCDEFFEDCBA9876543210	# pyemv's IMK, KCV 08D7B4 (V1)
@@ -40,6 +41,11 @@ teardown() {
 	if [ -n "$streams" ] && grep -El '[0-9A-Fa-f]{16}' $streams; then
 		echo "a run of 16 hex digits in a stream" >&2
 		bad=1
+	fi
+	# Issuer key requests and certificates (pk): public fields only.
+	files=$(find pub -type f 2>/dev/null; find . -name '*.req' -o -name '*.cert' -o -name '*.ca')
+	if [ -n "$files" ]; then
+		oda_public_only $files || bad=1
 	fi
 	return "$bad"
 }
@@ -677,7 +683,10 @@ put_clear() {
 	    "-p 99999 list" "generate x kek" "import" "import x" "import -x x kek" \
 	    "import -b x" "import -b x -k" "import -b -x x -k kek1" "import -n 3 -b x -k k" \
 	    "export x" "export x -k" "export x kek1" "list x" "kcv" "delete" \
-	    "delete a b" "-Z list"; do
+	    "delete a b" "-Z list" "generate x issuer-rsa rsa1024 -e" \
+	    "generate x issuer-rsa rsa1024 3" "request x" "request x -b 476173" \
+	    "request -x 1230 -b 476173" "import -c x" "import -c x -l" \
+	    "import -c -b x -l l" "import x -l l" "import -c x y -l l"; do
 		k -K s $args </dev/null
 		[ "$status" -eq 2 ]
 		[ "$output" = "" ]
@@ -688,4 +697,218 @@ put_clear() {
 		esac
 	done
 	[ "$(ls s)" = store ]
+}
+
+# ---------------------------------------------------------------- issuer RSA keys
+
+# pk ARGS...: emv-keys for the issuer key tests.  Its stdout holds public
+# records (requests, certificates): kept in pub/ and checked by
+# oda_public_only in teardown; stderr goes to streams/ for the usual scan.
+pk() {
+	run --separate-stderr emv-keys "$@"
+	nrun=$((nrun + 1))
+	mkdir -p pub
+	printf '%s\n' "$output" >"pub/$nrun.out"
+	printf '%s\n' "$stderr" >"streams/$nrun.err"
+}
+
+# chain: in the test store ts, a test CA A000000003 E1 (1408 bits, e=3),
+# its key list capk.txt, an issuer key iss (1152 bits), its request
+# iss.req and the CA's certificate iss.cert.
+chain() {
+	store ts -t
+	export EMVPERSO_LMK=$BATS_TEST_TMPDIR/ts.lmk EMVPERSO_KEYSTORE=ts
+	emv-ca init A000000003 E1 1408 3 2049-12-31 >/dev/null
+	emv-ca export ca-A000000003-E1 >capk.txt
+	emv-keys generate iss issuer-rsa rsa1152 >/dev/null
+	emv-keys request iss -b 476173 -x 1230 >iss.req
+	emv-ca sign ca-A000000003-E1 <iss.req >iss.cert
+}
+
+@test "keys: issuer-rsa keys: exponent 3 unless -e 65537; EMV sizes only" {
+	store ts -t
+	export EMVPERSO_LMK=$BATS_TEST_TMPDIR/ts.lmk EMVPERSO_KEYSTORE=ts
+	pk generate iss issuer-rsa rsa1152
+	[ "$status" -eq 0 ]
+	[ "$output" = "iss issuer-rsa rsa1152 - test" ]
+	pk generate iss65 issuer-rsa rsa1024 -e 65537
+	[ "$output" = "iss65 issuer-rsa rsa1024 - test" ]
+	pk generate -e 3 big issuer-rsa rsa1984
+	[ "$output" = "big issuer-rsa rsa1984 - test" ]
+	pk request iss -b 476173 -x 1230
+	[[ "$output" =~ \ modulus=[0-9A-F]{288}\ 9F32=03\ test=1$ ]]
+	pk request iss65 -b 476173 -x 1230
+	[[ "$output" =~ \ modulus=[0-9A-F]{256}\ 9F32=010001\ test=1$ ]]
+	pk request big -b 476173 -x 1230
+	[[ "$output" =~ \ modulus=[0-9A-F]{496}\ 9F32=03\ test=1$ ]]
+	for a in rsa2048 rsa1016 rsa1412; do
+		pk generate x issuer-rsa $a
+		refused 2 "$a: an EMV RSA key is 1024 to 1984 bits, a multiple of 8"
+	done
+	pk generate x issuer-rsa rsa1024 -e 5
+	refused 2 "-e 5: the exponent is 3 or 65537"
+	pk generate x kek aes128 -e 3
+	refused 2 "-e 3: aes128 keys have no exponent"
+	[ ! -e ts/x.key ]
+}
+
+@test "keys: request: the record line for the CA, kept as NAME.req" {
+	store ts -t
+	export EMVPERSO_LMK=$BATS_TEST_TMPDIR/ts.lmk EMVPERSO_KEYSTORE=ts
+	emv-keys generate iss issuer-rsa rsa1024 >/dev/null
+	pk request iss -b 476173 -x 1230
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[[ "$output" =~ ^key=iss\ bin=476173\ expiry=1230\ serial=000001\ modulus=[0-9A-F]{256}\ 9F32=03\ test=1$ ]]
+	[ "$(mode ts/iss.req)" = 600 ]
+	grep -q '^bin=476173 expiry=1230 serial=000001 mac=[0-9A-F]\{64\}$' ts/iss.req
+	# A new request replaces the last one.
+	pk request iss -x 0645 -s 00AB12 -b 54133300
+	[[ "$output" =~ ^key=iss\ bin=54133300\ expiry=0645\ serial=00AB12\ modulus= ]]
+	grep -q '^bin=54133300 expiry=0645 serial=00AB12 mac=' ts/iss.req
+	[ -z "$(find ts -name '.tmp*')" ]
+	pk request iss -b 47 -x 1230
+	refused 2 "47: the BIN is 3 to 8 digits"
+	pk request iss -b 476173 -x 1330
+	refused 2 "1330: the expiry is MMYY"
+	pk request iss -b 476173 -x 1230 -s 0001
+	refused 2 "0001: the serial is 6 uppercase hex digits"
+	pk request iss -b 476173 -x 0120
+	refused 1 "key iss: expiry 0120 is past"
+	put_clear ts k kek 3des2 "$IMK"
+	pk request k -b 476173 -x 1230
+	refused 1 "key k: type kek, not issuer-rsa"
+	pk request nosuch -b 476173 -x 1230
+	refused 1 "key nosuch: not found"
+	grep -q '^bin=54133300 expiry=0645 ' ts/iss.req
+	# A live store's request has no test mark.
+	store live
+	EMVPERSO_LMK=$BATS_TEST_TMPDIR/live.lmk emv-keys -K live generate l issuer-rsa rsa1024 >/dev/null
+	EMVPERSO_LMK=$BATS_TEST_TMPDIR/live.lmk pk -K live request l -b 476173 -x 1230
+	[[ "$output" =~ \ 9F32=03$ ]]
+}
+
+@test "keys: import -c: the test CA's certificate, checked by openssl, verified and kept" {
+	chain
+	oda_check_issuer_cert capk.txt iss.cert iss.req
+	pk import -c iss -l capk.txt <iss.cert
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "iss certified A000000003 E1 476173 1230 test" ]
+	[ "$(mode ts/iss.cert)" = 600 ]
+	grep -Eq "^bin=476173 expiry=1230 serial=000001 rid=A000000003 8F=E1 90=$(oda_val 90 iss.cert) 92=$(oda_val 92 iss.cert) 9F32=03 ca-modulus=$(oda_val modulus capk.txt) ca-exponent=03 ca-checksum=$(oda_val checksum capk.txt) mac=[0-9A-F]{64}$" ts/iss.cert
+	# What was kept is the certificate openssl checked.
+	oda_check_issuer_cert capk.txt ts/iss.cert iss.req
+	pk import -l capk.txt -c iss <iss.cert
+	refused 1 "key iss: already has a certificate"
+	# The test CA's list and the published one together.
+	cat "$DATA/capk-public.txt" capk.txt >all.txt
+	emv-keys generate iss2 issuer-rsa rsa1024 -e 65537 >/dev/null
+	emv-keys request iss2 -b 476173 -x 1230 >iss2.req
+	emv-ca sign ca-A000000003-E1 <iss2.req >iss2.cert
+	pk import -c iss2 -l all.txt <iss2.cert
+	[ "$output" = "iss2 certified A000000003 E1 476173 1230 test" ]
+	# Deleting a key takes its request and certificate with it.
+	emv-keys delete iss
+	[ ! -e ts/iss.key ] && [ ! -e ts/iss.req ] && [ ! -e ts/iss.cert ]
+	[ -e ts/iss2.cert ]
+}
+
+@test "keys: import -c refuses a tampered certificate, a wrong CA list, another BIN, another key" {
+	chain
+	oda_pem "$(oda_val modulus capk.txt)" 03 ca.pem
+	c90=$(oda_val 90 iss.cert)
+	for pos in 0 50 175; do
+		bad=$(oda_flip "$c90" $pos)
+		sed "s/ 90=$c90/ 90=$bad/" iss.cert >bad.cert
+		pk import -c iss -l capk.txt <bad.cert
+		refused 1 "key iss: certificate does not verify: $(oda_reason ca.pem "$bad")"
+	done
+	c92=$(oda_val 92 iss.cert)
+	sed "s/ 92=$c92/ 92=$(oda_flip "$c92" 3)/" iss.cert >bad.cert
+	pk import -c iss -l capk.txt <bad.cert
+	refused 1 "key iss: certificate does not verify: hash does not match"
+	sed "s/ 92=$c92//" iss.cert >bad.cert
+	pk import -c iss -l capk.txt <bad.cert
+	refused 1 "key iss: certificate does not verify: remainder missing, not needed, or of the wrong length"
+	sed "s/ 9F32=03/ 9F32=010001/" iss.cert >bad.cert
+	pk import -c iss -l capk.txt <bad.cert
+	refused 1 "key iss: certificate does not verify: exponent length differs from the certified one"
+	# Another test CA of the same RID and index: the wrong list.
+	store other -t
+	EMVPERSO_LMK=$BATS_TEST_TMPDIR/other.lmk emv-ca -K other init A000000003 E1 1408 3 2049-12-31 >/dev/null
+	EMVPERSO_LMK=$BATS_TEST_TMPDIR/other.lmk emv-ca -K other export ca-A000000003-E1 >other.txt
+	oda_pem "$(oda_val modulus other.txt)" 03 other.pem
+	pk import -c iss -l other.txt <iss.cert
+	refused 1 "key iss: certificate does not verify: $(oda_reason other.pem "$c90")"
+	EMVPERSO_LMK=$BATS_TEST_TMPDIR/other.lmk emv-ca -K other init A000000003 E2 1984 3 2049-12-31 >/dev/null
+	EMVPERSO_LMK=$BATS_TEST_TMPDIR/other.lmk emv-ca -K other export ca-A000000003-E2 | sed 's/9F22=E2/9F22=E1/' >long.txt
+	# (its checksum no longer matches: the list is refused as damaged)
+	pk import -c iss -l long.txt <iss.cert
+	refused 1 "long.txt: line 1: checksum: does not match the key (SHA-1 of rid, index, modulus, exponent)"
+	grep -v '^#' "$DATA/capk-public.txt" >nokey.txt
+	pk import -c iss -l nokey.txt <iss.cert
+	refused 1 "key iss: no test CA key A000000003 E1 in nokey.txt"
+	pk import -c iss -l nosuch.txt <iss.cert
+	refused 1 "nosuch.txt: No such file or directory"
+	cat capk.txt capk.txt >twice.txt
+	pk import -c iss -l twice.txt <iss.cert
+	refused 1 "twice.txt: line 2: key listed twice"
+	# A certificate for the BIN of an earlier request.
+	emv-keys request iss -b 541333 -x 1230 >/dev/null
+	pk import -c iss -l capk.txt <iss.cert
+	refused 1 "key iss: certificate is for issuer 476173, not the BIN 541333 of the request"
+	emv-keys request iss -b 476173 -x 1230 >/dev/null
+	# Another key's certificate, same BIN.
+	emv-keys generate iss2 issuer-rsa rsa1152 >/dev/null
+	emv-keys request iss2 -b 476173 -x 1230 | emv-ca sign ca-A000000003-E1 >iss2.cert
+	pk import -c iss -l capk.txt <iss2.cert
+	refused 1 "key iss: certificate certifies another key"
+	emv-keys generate iss3 issuer-rsa rsa1024 >/dev/null
+	pk import -c iss3 -l capk.txt <iss.cert
+	refused 1 "key iss3: no request was made for it (emv-keys request)"
+	pk import -c iss -l capk.txt </dev/null
+	refused 1 "iss: no certificate on stdin"
+	sed 's/$/ err=key-size/' iss.cert >bad.cert
+	pk import -c iss -l capk.txt <bad.cert
+	refused 1 "iss: the CA refused the request: err=key-size"
+	sed 's/ 8F=E1/ 8F=E1E1/' iss.cert >bad.cert
+	pk import -c iss -l capk.txt <bad.cert
+	refused 1 "key iss: certificate: 8F: want the CA key index, 2 hex digits"
+	[ ! -e ts/iss.cert ] && [ ! -e ts/iss2.cert ]
+	# After all that, the right one still goes in.
+	pk import -c iss -l capk.txt <iss.cert
+	[ "$status" -eq 0 ]
+}
+
+@test "keys: a live store takes certificates of live CA keys only; altered req files are refused" {
+	chain
+	store live
+	export EMVPERSO_LMK=$BATS_TEST_TMPDIR/live.lmk
+	emv-keys -K live generate l issuer-rsa rsa1024 >/dev/null
+	emv-keys -K live request l -b 476173 -x 1230 >l.req
+	EMVPERSO_LMK=$BATS_TEST_TMPDIR/ts.lmk emv-ca -K ts sign ca-A000000003-E1 <l.req >l.cert
+	pk -K live import -c l -l capk.txt <l.cert
+	refused 1 "key l: no live CA key A000000003 E1 in capk.txt"
+	[ ! -e live/l.cert ]
+	export EMVPERSO_LMK=$BATS_TEST_TMPDIR/ts.lmk
+	cp ts/iss.req req.keep
+	sed -i 's/bin=476173/bin=476174/' ts/iss.req
+	pk -K ts import -c iss -l capk.txt <iss.cert
+	refused 1 "key iss: req file altered, or not of this store (its MAC does not verify)"
+	# Another key's request, moved over: bound to its key name.
+	emv-keys -K ts generate iss2 issuer-rsa rsa1024 >/dev/null
+	emv-keys -K ts request iss2 -b 476173 -x 1230 >/dev/null
+	cp ts/iss2.req ts/iss.req
+	pk -K ts import -c iss -l capk.txt <iss.cert
+	refused 1 "key iss: req file altered, or not of this store (its MAC does not verify)"
+	# Never through a link.
+	rm ts/iss.req
+	ln -s "$BATS_TEST_TMPDIR/req.keep" ts/iss.req
+	pk -K ts import -c iss -l capk.txt <iss.cert
+	refused 1 "key iss: req file: is a symbolic link"
+	rm ts/iss.req
+	cp req.keep ts/iss.req
+	pk -K ts import -c iss -l capk.txt <iss.cert
+	[ "$status" -eq 0 ]
 }
