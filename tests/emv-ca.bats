@@ -245,21 +245,21 @@ emv-ca: record 4 (line 5): bin: bad-bin: want the issuer identifier, 3 to 8 digi
 @test "ca: pipelines/demo-ca.sh makes the demo's CAs and certified issuer keys" {
 	run --separate-stderr sh "$TOP/pipelines/demo-ca.sh" "$BATS_TEST_TMPDIR/demo"
 	[ "$status" -eq 0 ]
-	[ "$output" = "demo-ca: test CAs A000000003 E1 and A000000004 E1, issuer keys issuer-visa and issuer-mc; CA key list $BATS_TEST_TMPDIR/demo/capk.txt" ]
+	[ "$output" = "demo-ca: test CAs A000000003 92 and A000000004 F1, issuer keys issuer-visa and issuer-mc; CA key list $BATS_TEST_TMPDIR/demo/capk.txt" ]
 	[ "$stderr" = "" ]
 	[ "$(count_records demo/capk.txt)" -eq 2 ]
-	grep -q '^rid=A000000003 9F22=E1 .* expiry=491231 checksum=[0-9A-F]* test=1$' demo/capk.txt
-	grep -q '^rid=A000000004 9F22=E1 ' demo/capk.txt
+	grep -q '^rid=A000000003 9F22=92 .* expiry=491231 checksum=[0-9A-F]* test=1$' demo/capk.txt
+	grep -q '^rid=A000000004 9F22=F1 ' demo/capk.txt
 	grep A000000003 demo/capk.txt >visa.txt
 	grep A000000004 demo/capk.txt >mc.txt
 	while read -r line; do oda_capk_ok "$line"; done <demo/capk.txt
 	oda_check_issuer_cert visa.txt demo/issuer-visa.cert demo/issuer-visa.req
 	oda_check_issuer_cert mc.txt demo/issuer-mc.cert demo/issuer-mc.req
 	grep -q ' bin=541333 expiry=1249 ' demo/issuer-mc.req
-	[ "$(emv-keys list | cut -d' ' -f1,2,3,6 | paste -sd,)" = "ca-A000000003-E1 ca-rsa rsa1408 test,ca-A000000004-E1 ca-rsa rsa1408 test,issuer-mc issuer-rsa rsa1152 test,issuer-visa issuer-rsa rsa1152 test" ]
+	[ "$(emv-keys list | cut -d' ' -f1,2,3,6 | paste -sd,)" = "ca-A000000003-92 ca-rsa rsa1408 test,ca-A000000004-F1 ca-rsa rsa1408 test,issuer-mc issuer-rsa rsa1152 test,issuer-visa issuer-rsa rsa1152 test" ]
 	[ -e ts/issuer-visa.cert ] && [ -e ts/issuer-mc.cert ]
 	# Run again on the same store: refused, the keys kept.
 	run --separate-stderr sh "$TOP/pipelines/demo-ca.sh" "$BATS_TEST_TMPDIR/demo"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "emv-ca: key ca-A000000003-E1: already exists" ]
+	[ "$stderr" = "emv-ca: key ca-A000000003-92: already exists" ]
 }
