@@ -24,11 +24,13 @@ BENCHSRC := $(sort $(wildcard bench/*.c))
 BENCHES := $(patsubst %.c,$(O)/%,$(BENCHSRC))
 UNITSRC := $(sort $(wildcard tests/unit/t-*.c))
 UNITS := $(patsubst %.c,$(O)/%,$(UNITSRC))
+TESTTOOLSRC := $(sort $(wildcard tests/tools/*.c))
+TESTTOOLS := $(patsubst %.c,$(O)/%,$(TESTTOOLSRC))
 MAN1 := $(sort $(wildcard man/*.1))
 MAN5 := $(sort $(wildcard man/*.5))
 MAN7 := $(sort $(wildcard man/*.7))
 
-all: $(TOOLS) $(UNITS)
+all: $(TOOLS) $(UNITS) $(TESTTOOLS)
 
 $(O)/lib/%.o: lib/%.c $(LIBHDR) config.mk
 	@mkdir -p $(@D)
@@ -39,6 +41,10 @@ $(LIBA): $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
 $(O)/bin/emv-%: bin/emv-%.c $(LIBA) $(LIBHDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(ALL_LDLIBS)
+
+$(O)/tests/tools/%: tests/tools/%.c $(LIBA) $(LIBHDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(ALL_LDLIBS)
 
@@ -74,6 +80,7 @@ bench: deps
 	@sh bench/run
 	@sh bench/prep
 	@sh bench/keygen
+	@sh bench/card
 
 fuzz: deps
 	@sh .ci/deps clang libclang-rt-14-dev
@@ -99,7 +106,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -f $(TOOLS) $(UNITS) $(BENCHES) $(LIBOBJ) $(LIBA)
+	rm -f $(TOOLS) $(UNITS) $(BENCHES) $(TESTTOOLS) $(LIBOBJ) $(LIBA)
 	rm -rf build demo
 	@$(MAKE) -s -C fuzz clean 2>/dev/null || true
 
