@@ -274,7 +274,7 @@ faked() {
 }
 
 @test "icc: an expired issuer certificate: fatal with -k, a record error when a record names it" {
-	command -v faketime >/dev/null || skip "faketime is not installed"
+	command -v faketime >/dev/null || { echo "faketime is missing (make check installs it)" >&2; false; }
 	faked emv-keys generate old issuer-rsa rsa1024 -e 3 >/dev/null
 	faked emv-keys request old -b 476173 -x 1220 >old.req
 	faked emv-ca sign ca-A000000003-92 <old.req >old.cert

@@ -342,7 +342,7 @@ emv-import: record C1 (line 2): 5F24: bad-date: there is no month 13" ]
 }
 
 @test "import: a write error is fatal" {
-	[ -w /dev/full ] || skip "no /dev/full"
+	[ -w /dev/full ] || { echo "no /dev/full" >&2; false; }
 	run --separate-stderr sh -c 'emv-import "$1" >/dev/full' sh "$DATA/sample.csv"
 	[ "$status" -eq 3 ]
 	[ "$stderr" = "emv-import: stdout: No space left on device" ]
