@@ -47,7 +47,7 @@ setup() {
 	DEMO_DIR=$BATS_TEST_TMPDIR/demo run --separate-stderr sh "$TOP/pipelines/demo"
 	[ "$status" -eq 0 ]
 	[ -s "$BATS_TEST_TMPDIR/demo/01-import.txt" ]
-	for s in 02-derive 03-pin 04-track 05-check 06-show; do
+	for s in 02-derive 03-pin 04-track 05-profile 06-records 07-icc 08-sda 09-check 10-cps 11-show; do
 		[ -s "$BATS_TEST_TMPDIR/demo/$s.txt" ]
 	done
 	[[ "$output" == *"records out:        $n"* ]]
@@ -55,8 +55,9 @@ setup() {
 }
 
 @test "pipeline: a site file overrides one stage of a driver" {
-	printf 'stage_check() { sed "s/ 5F30=0201/ 5F30=0101/" | emv-show -c; }\n' >"$BATS_TEST_TMPDIR/site.sh"
+	printf 'stage_check() { emv-show -c | sed "s/\$/ batch=B42/"; }\n' >"$BATS_TEST_TMPDIR/site.sh"
 	DEMO_DIR=$BATS_TEST_TMPDIR/demo EMVPERSO_SITE=$BATS_TEST_TMPDIR/site.sh run --separate-stderr sh "$TOP/pipelines/demo"
 	[ "$status" -eq 0 ]
-	[ "$(grep -c ' 5F30=0101' "$BATS_TEST_TMPDIR/demo/05-check.txt")" -eq "$n" ]
+	[ "$(grep -c ' batch=B42$' "$BATS_TEST_TMPDIR/demo/09-check.txt")" -eq "$n" ]
+	[ "$(count_records "$BATS_TEST_TMPDIR/demo/10-cps.txt")" -eq "$n" ]
 }
