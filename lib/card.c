@@ -344,6 +344,8 @@ parse(struct card_apdu *a, const uint8_t *cmd, size_t n)
 	a->ins = cmd[1];
 	a->p1 = cmd[2];
 	a->p2 = cmd[3];
+	/* Never NULL, so a->data + a->lc is always defined. */
+	a->data = cmd + 4;
 	if (n == 4)
 		return SW_OK;
 	if (n == 5) {
