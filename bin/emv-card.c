@@ -38,7 +38,8 @@ struct slot {
 static int Nflag, vflag, zflag;
 static const char *Dflag, *Fflag, *Hflag = "127.0.0.1", *Kflag, *aflag =
     "A0000000031010", *cflag, *iflag, *kflag, *mflag, *Rflag, *sflag;
-static long long eflag = 1000, nflag = 1, pflag = 0x8C7B;
+static long long eflag = 1000, nflag = 1, pflag = 0x8C7B, Xflag;
+static long long xcount;	/* -X: STORE DATA commands seen */
 
 static struct ks *ks;
 static struct ks_key master;
@@ -274,8 +275,13 @@ serve(struct slot *s, int *ejected)
 		rsp[0] = 0x67;
 		rsp[1] = 0x00;
 		n = 2;
-	} else
+	} else {
+		/* -X test switch: the card is pulled out as the Nth STORE
+		 * DATA arrives, unanswered (emv-perso's tests). */
+		if (Xflag > 0 && msg[1] == 0xE2 && ++xcount == Xflag)
+			_exit(0);
 		n = card_apdu(s->c, msg, (size_t)len, rsp);
+	}
 	if (len > 1 && n == 2 && rsp[0] == 0x65 && rsp[1] == 0x81)
 		warnx("%s", s->im.err);
 	/* Headers and status words only: command data may hold a PIN. */
@@ -384,7 +390,7 @@ main(int argc, char *argv[])
 	Kflag = getenv("EMVPERSO_KEYSTORE");
 	if (Kflag == NULL || *Kflag == '\0')
 		Kflag = "keys";
-	while ((ch = getopt(argc, argv, "0D:F:H:K:NR:a:c:e:i:k:m:n:p:s:v")) !=
+	while ((ch = getopt(argc, argv, "0D:F:H:K:NR:X:a:c:e:i:k:m:n:p:s:v")) !=
 	    -1)
 		switch (ch) {
 		case '0': zflag = 1; break;
@@ -400,6 +406,11 @@ main(int argc, char *argv[])
 		case 'k': kflag = optarg; break;
 		case 'm': mflag = optarg; break;
 		case 'v': vflag = 1; break;
+		case 'X':
+			Xflag = strtonum(optarg, 1, 256, &errstr);
+			if (errstr != NULL)
+				errx(2, "-X %s: %s", optarg, errstr);
+			break;
 		case 'e':
 			eflag = strtonum(optarg, 0, 60000, &errstr);
 			if (errstr != NULL)
