@@ -331,9 +331,8 @@ card_app_parse(const char *s, enum card_app *a)
 	return -1;
 }
 
-/* ISO/IEC 7816-3 12.1.3: the four cases, short length fields only. */
-static uint16_t
-parse(struct card_apdu *a, const uint8_t *cmd, size_t n)
+uint16_t
+card_apdu_parse(struct card_apdu *a, const uint8_t *cmd, size_t n)
 {
 	memset(a, 0, sizeof *a);
 	a->raw = cmd;
@@ -479,7 +478,7 @@ card_apdu(struct card *c, const uint8_t *cmd, size_t n, uint8_t *rsp)
 	uint16_t sw;
 
 	c->dirty = 0;
-	if ((sw = parse(&a, cmd, n)) == SW_OK)
+	if ((sw = card_apdu_parse(&a, cmd, n)) == SW_OK)
 		sw = dispatch(c, &a, rsp, &len);
 	if (!data_sw(sw) || len > CARD_RSP_MAX - 2)
 		len = 0;

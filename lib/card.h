@@ -101,6 +101,12 @@ struct card_apdu {
 	size_t rawlen;
 };
 
+/* Parse a command APDU (ISO/IEC 7816-3 12.1.3: the four cases, short
+ * length fields only) into a, which points into cmd.  data is never NULL
+ * (it points past the header when there is none).  Returns 9000 or the
+ * status word for a malformed command (6700). */
+uint16_t card_apdu_parse(struct card_apdu *a, const uint8_t *cmd, size_t n);
+
 /* The payment application's transaction state: volatile, cleared at
  * power-on, reset and SELECT (EMV 4.4 Book 3, 6.5). */
 struct card_tx {

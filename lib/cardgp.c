@@ -493,26 +493,9 @@ cardgp_apdu(struct card *c, const struct card_apdu *a, uint8_t *out,
 				part_clear(c);
 			return scp_sw(rc);
 		}
-		/* The plain command is well formed: lib/scp built it. */
-		memset(&pa, 0, sizeof pa);
-		pa.cla = plain[0];
-		pa.ins = plain[1];
-		pa.p1 = plain[2];
-		pa.p2 = plain[3];
-		pa.raw = plain;
-		pa.rawlen = plen;
-		if (plen == 5) {
-			pa.has_le = 1;
-			pa.le = plain[4] ? plain[4] : 256;
-		} else if (plen > 5) {
-			pa.lc = plain[4];
-			pa.data = plain + 5;
-			if (plen == 6 + pa.lc) {
-				pa.has_le = 1;
-				pa.le = plain[plen - 1] ? plain[plen - 1] : 256;
-			} else if (plen != 5 + pa.lc)
-				return SW_WRONG_LENGTH;
-		}
+		/* The unwrapped command goes through the same parser. */
+		if ((rc = card_apdu_parse(&pa, plain, plen)) != SW_OK)
+			return (uint16_t)rc;
 		a = &pa;
 	}
 	switch (a->ins) {
