@@ -518,6 +518,22 @@ cvn_issuer_auth(const struct cvn *c, const uint8_t mk_ac[16],
 }
 
 int
+cvn_issuer_answer(const struct cvn *c, const uint8_t mk_ac[16],
+    const uint8_t atc[2], const uint8_t *un, const uint8_t arqc[8],
+    const uint8_t arc[2], int approve, uint8_t *out, size_t cap,
+    size_t *len)
+{
+	uint8_t csu[4] = { 0, 0, 0, 0 };
+
+	if (c->arpc_method == 1)
+		return cvn_issuer_auth(c, mk_ac, atc, un, arqc, arc, 2, out,
+		    cap, len);
+	csu[1] = approve ? 0x80 : 0x00;
+	return cvn_issuer_auth(c, mk_ac, atc, un, arqc, csu, 4, out, cap,
+	    len);
+}
+
+int
 cvn_issuer_auth_check(const struct cvn *c, const uint8_t mk_ac[16],
     const uint8_t atc[2], const uint8_t *un, const uint8_t arqc[8],
     const uint8_t *d91, size_t n)

@@ -240,6 +240,14 @@ int cvn_issuer_auth(const struct cvn *c, const uint8_t mk_ac[16],
     const uint8_t atc[2], const uint8_t *un, const uint8_t arqc[8],
     const uint8_t *resp, size_t rlen, uint8_t *out, size_t cap, size_t *len);
 
+/* The issuer's answer as 91, by the CVN's ARPC method (Book 2, 8.2):
+ * method 1 with the ARC, method 2 with a Card Status Update whose only
+ * bit is "approved" (byte 2 bit 8) when approve is set. */
+int cvn_issuer_answer(const struct cvn *c, const uint8_t mk_ac[16],
+    const uint8_t atc[2], const uint8_t *un, const uint8_t arqc[8],
+    const uint8_t arc[2], int approve, uint8_t *out, size_t cap,
+    size_t *len);
+
 /* The card's check of 91 (EXTERNAL AUTHENTICATE or second GENERATE AC):
  * 0 if its ARPC is right for the ARQC, CVN_EMAC if not or if its length
  * is not the method's. */

@@ -264,7 +264,7 @@ host_answer(const struct cvn *c, const struct host_req *q,
 {
 	static const unsigned after[] = { HOST_S_UNBLOCK, HOST_S_PIN_UNBLOCK,
 	    HOST_S_PIN_CHANGE };
-	uint8_t body[HOST_SCRIPTMAX], resp[4] = { 0 };
+	uint8_t body[HOST_SCRIPTMAX];
 	const char *arc = "00";
 	unsigned want = s != NULL ? s->what : 0, kth = 0;
 	size_t i, n = 0;
@@ -292,17 +292,9 @@ host_answer(const struct cvn *c, const struct host_req *q,
 	memcpy(out->arc, arc, 2);
 	if (!arqc_ok || (q->cid & CID_TYPE_MASK) != CID_ARQC)
 		return 0;
-	/* Book 2 8.2: method 1 answers with the ARC, method 2 with a CSU. */
-	if (c->arpc_method == 1) {
-		if (cvn_issuer_auth(c, k->ac, q->atc, UN(q), q->ac,
-		    out->arc, 2, out->d91, sizeof out->d91, &out->n91) != 0)
-			return -1;
-	} else {
-		resp[1] = out->approve ? 0x80 : 0x00;
-		if (cvn_issuer_auth(c, k->ac, q->atc, UN(q), q->ac,
-		    resp, 4, out->d91, sizeof out->d91, &out->n91) != 0)
-			return -1;
-	}
+	if (cvn_issuer_answer(c, k->ac, q->atc, UN(q), q->ac, out->arc,
+	    out->approve, out->d91, sizeof out->d91, &out->n91) != 0)
+		return -1;
 	/* Book 3 10.10: 71 before the second GENERATE AC, 72 after. */
 	if (want & HOST_S_BLOCK) {
 		if (add(c, q, k, s, kth++, HOST_S_BLOCK, NULL, body, &n) < 0)

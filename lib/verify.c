@@ -571,11 +571,12 @@ ex_ac(struct ex *x, const struct cardread_term *t, struct verify_keys *k)
 			arqc_ok = 1;
 	}
 	/* Book 3, 10.9: the issuer's answer by EXTERNAL AUTHENTICATE when
-	 * the AIP says issuer authentication, else in CDOL2 (91); a TC in the second GENERATE AC if it is accepted. */
+	 * the AIP says issuer authentication, else in CDOL2 (91); a TC in
+	 * the second GENERATE AC if it is accepted. */
 	if (arqc_ok && cdol2 != NULL) {
 		t2 = *t;
-		if (cvn_issuer_auth(cv, mk, ac.atc, tdata + 25, ac.ac, arc,
-		    sizeof arc, d91, sizeof d91, &n91) != 0 ||
+		if (cvn_issuer_answer(cv, mk, ac.atc, tdata + 25, ac.ac, arc,
+		    1, d91, sizeof d91, &n91) != 0 ||
 		    cardread_term_set(&t2, 0x8A, arc, sizeof arc) != 0 ||
 		    cardread_term_set(&t2, 0x91, d91, n91) != 0)
 			bad(x, "arpc", "cannot make the ARPC");
