@@ -47,11 +47,17 @@ setup() {
 	DEMO_DIR=$BATS_TEST_TMPDIR/demo run --separate-stderr sh "$TOP/pipelines/demo"
 	[ "$status" -eq 0 ]
 	[ -s "$BATS_TEST_TMPDIR/demo/01-import.txt" ]
-	for s in 02-derive 03-pin 04-track 05-profile 06-records 07-icc 08-sda 09-check 10-cps 11-show; do
+	for s in 02-derive 03-pin 04-track 05-profile 06-records 07-icc 08-sda 09-check 10-cps 11-show 12-perso 13-verify 14-transactions; do
 		[ -s "$BATS_TEST_TMPDIR/demo/$s.txt" ]
 	done
 	[[ "$output" == *"records out:        $n"* ]]
 	[[ "$output" == *"records marked err: 0"* ]]
+	# The full flow: every card personalized and verified, and per
+	# profile one approved online and one declined offline transaction.
+	[ "$(grep -c ' perso=ok' "$BATS_TEST_TMPDIR/demo/12-perso.txt")" -eq "$n" ]
+	[ "$(grep -c ' verify=pass' "$BATS_TEST_TMPDIR/demo/13-verify.txt")" -eq "$n" ]
+	[ "$(grep -c ' decision=approved.* online=yes\| online=yes.* decision=approved' "$BATS_TEST_TMPDIR/demo/14-transactions.txt")" -eq 3 ]
+	[ "$(grep -c ' decision=declined.* online=no\| online=no.* decision=declined' "$BATS_TEST_TMPDIR/demo/14-transactions.txt")" -eq 3 ]
 }
 
 @test "pipeline: a site file overrides one stage of a driver" {
@@ -60,4 +66,6 @@ setup() {
 	[ "$status" -eq 0 ]
 	[ "$(grep -c ' batch=B42$' "$BATS_TEST_TMPDIR/demo/09-check.txt")" -eq "$n" ]
 	[ "$(count_records "$BATS_TEST_TMPDIR/demo/10-cps.txt")" -eq "$n" ]
+	# The swapped stage still gives verified cards.
+	[ "$(grep -c ' verify=pass' "$BATS_TEST_TMPDIR/demo/13-verify.txt")" -eq "$n" ]
 }
