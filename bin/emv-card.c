@@ -55,13 +55,13 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s [-0v] [-c chipkey] [-H host] [-K dir] [-p port] "
-	    "[-R hex] image ...\n"
+	    "[-R hex] [-X n] image ...\n"
 	    "       %s -N -c chipkey -k kmc [-a aid] [-i scp] [-K dir] "
 	    "[-m method] [-s serial] image\n"
 	    "       %s -F dir -n count -c chipkey -k kmc [-0v] [-a aid] "
 	    "[-e ms] [-H host]\n"
 	    "                [-i scp] [-K dir] [-m method] [-p port] "
-	    "[-R hex] [-s serial]\n"
+	    "[-R hex] [-s serial] [-X n]\n"
 	    "       %s -D kek [-c chipkey] [-K dir] image\n",
 	    getprogname(), getprogname(), getprogname(), getprogname());
 	exit(2);
@@ -441,7 +441,7 @@ main(int argc, char *argv[])
 	    (Fflag != NULL ? argc != 0 : argc < 1) ||
 	    ((Nflag || Dflag) && argc != 1) || argc > SLOTMAX ||
 	    ((Fflag != NULL || Nflag) && (cflag == NULL || kflag == NULL)) ||
-	    (Rflag != NULL && (Nflag || Dflag)))
+	    ((Rflag != NULL || Xflag > 0) && (Nflag || Dflag)))
 		usage();
 	if (Rflag != NULL) {
 		if (strlen(Rflag) > 2 * sizeof rnd || hex_decode(Rflag,
@@ -486,15 +486,17 @@ main(int argc, char *argv[])
 		if (ch < 0)
 			fatal("%s", errbuf);
 	} else if (Fflag != NULL) {
-		if (rndlen > 0 && (open_store(), load(cflag, 'c', &master, 0),
-		    !master.test))
-			fatal("-R: only with a test chip key");
+		if ((rndlen > 0 || Xflag > 0) && (open_store(),
+		    load(cflag, 'c', &master, 0), !master.test))
+			fatal("%s: only with a test chip key", rndlen > 0 ?
+			    "-R" : "-X");
 		feed();
 	} else {
 		for (i = 0; i < (int)nslots; i++)
 			load_image(&slots[i]);
-		if (rndlen > 0 && !master.test)
-			fatal("-R: only with a test chip key");
+		if ((rndlen > 0 || Xflag > 0) && !master.test)
+			fatal("%s: only with a test chip key", rndlen > 0 ?
+			    "-R" : "-X");
 		ks_close(ks);
 		ks = NULL;
 		ks_key_clear(&master);

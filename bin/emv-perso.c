@@ -1,7 +1,6 @@
 /* emv-perso: load CPS records onto cards through PC/SC chip stations
  * (EMV CPS 1.1 §3, GlobalPlatform 2.3), or write their APDU scripts. */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,38 +12,17 @@
 #include "pcsc.h"
 #include "perso.h"
 #include "record.h"
+#include "station.h"
 
 #define STATIONS_MAX	16
 #define KEKS_MAX	8
 
-enum { S_FREE, S_DIRECT, S_QUEUED, S_RUNNING, S_DONE };
-
-struct slot {
-	struct rec r;
-	struct perso_job job;
-	struct perso_res res;
-	char id[64];
-	uint8_t atr[PCSC_ATR_MAX];
-	size_t atrlen;
-	int state, station;
-};
-
-struct station {
-	const char *reader;
-	int idx, dead;
-	pthread_t th;
-};
-
 static struct perso_opts opts;
-static struct slot *slots;
-static size_t nslots, head, tail;	/* ring: head oldest, tail next */
-static struct station st[STATIONS_MAX];
-static int nst, alive, eof;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static const char *readers[STATIONS_MAX];
+static int nst;
 static struct journal *jnl;
 static struct ks_key keks[KEKS_MAX];
-static int nkeks, vflag, nflag, fflag;
+static int nkeks, vflag, nflag, fflag, failed;
 static long tmo = 30000;
 static uint32_t serial = 1;
 
@@ -60,127 +38,9 @@ usage(void)
 	exit(2);
 }
 
-static int
-xmit(void *ctx, const uint8_t *cmd, size_t n, unsigned flags,
-    uint8_t *rsp, size_t *rlen, char *err, size_t errlen)
-{
-	return pcsc_transmit(ctx, cmd, n, flags, rsp, rlen, err, errlen);
-}
-
-/* Journal the start of a card before its first STORE DATA. */
-static int
-hook(void *ctx, const struct perso_res *res)
-{
-	struct slot *s = ctx;
-	char x[64], err[128];
-
-	if (jnl == NULL)
-		return 0;
-	strcpy(x, "serial=");
-	if (res->has_serial)
-		perso_hex(res->serial, 4, x + 7);
-	else
-		strcpy(x + 7, "unknown");
-	if (journal_add(jnl, s->id, JOURNAL_START, x, err, sizeof err) < 0) {
-		fprintf(stderr, "%s: %s\n", getprogname(), err);
-		return -1;
-	}
-	return 0;
-}
-
-/* After a card: journal its end. */
-static void
-journal_end(struct slot *s)
-{
-	char x[128], sn[9] = "unknown", err[128];
-
-	if (jnl == NULL || !s->res.stored)
-		return;
-	if (s->res.has_serial)
-		perso_hex(s->res.serial, 4, sn);
-	if (s->res.code == NULL)
-		snprintf(x, sizeof x, "serial=%s", sn);
-	else
-		snprintf(x, sizeof x, "serial=%s step=%s code=%s", sn,
-		    s->res.step, s->res.code);
-	if (journal_add(jnl, s->id, s->res.code ? JOURNAL_FAIL : JOURNAL_OK,
-	    x, err, sizeof err) < 0)
-		fprintf(stderr, "%s: %s\n", getprogname(), err);
-}
-
-/* A chip station: takes the oldest queued record, a card for it. */
-static void *
-station(void *arg)
-{
-	struct station *me = arg;
-	struct pcsc *p = NULL;
-	struct slot *s;
-	char err[160], tag[24];
-	size_t i;
-	int rc;
-
-	snprintf(tag, sizeof tag, "%s: %d ", getprogname(), me->idx);
-	for (;;) {
-		pthread_mutex_lock(&mu);
-		for (;;) {
-			s = NULL;
-			for (i = head; i != tail; i = (i + 1) % nslots)
-				if (slots[i].state == S_QUEUED) {
-					s = &slots[i];
-					break;
-				}
-			if (s != NULL || eof)
-				break;
-			pthread_cond_wait(&cv, &mu);
-		}
-		if (s == NULL) {
-			pthread_mutex_unlock(&mu);
-			break;
-		}
-		s->state = S_RUNNING;
-		s->station = me->idx;
-		pthread_mutex_unlock(&mu);
-		memset(&s->res, 0, sizeof s->res);
-		s->atrlen = 0;
-		rc = 0;
-		if (p == NULL)
-			p = pcsc_open(me->reader, tmo, &rc, err, sizeof err);
-		else
-			rc = pcsc_next_card(p, tmo, err, sizeof err);
-		if (rc == 0) {
-			struct perso_opts o = opts;
-
-			o.tracetag = tag;
-			s->atrlen = pcsc_atr(p, s->atr);
-			perso_card(xmit, p, &o, &s->job, hook, s, &s->res);
-		} else {
-			s->res.step = "wait";
-			s->res.code = rc == PCSC_ETIMEOUT ? "no-card" :
-			    "reader-gone";
-			snprintf(s->res.reason, sizeof s->res.reason,
-			    "%s: %s", s->res.code, err);
-		}
-		journal_end(s);
-		pthread_mutex_lock(&mu);
-		if (s->res.code != NULL && strcmp(s->res.code,
-		    "reader-gone") == 0) {
-			me->dead = 1;
-			alive--;
-		}
-		s->state = S_DONE;
-		pthread_cond_broadcast(&cv);
-		pthread_mutex_unlock(&mu);
-		if (me->dead)
-			break;
-	}
-	if (p != NULL)
-		pcsc_close(p, err, sizeof err);
-	return NULL;
-}
-
 /* Dry run of one record against the test card of the next serial. */
 static void
-dry(struct slot *s)
+dry(struct station_slot *s)
 {
 	struct perso_sim *sim;
 	uint8_t sn[4];
@@ -223,44 +83,45 @@ kek_get(struct ks *ks, const char *name, char *err, size_t errlen)
 
 /* Take a record in: DIRECT (written as it is) or QUEUED for a card. */
 static void
-admit(struct ks *ks, struct slot *s, int *failed)
+admit(void *ctx, struct station_slot *s)
 {
+	struct ks *ks = ctx;
 	const char *v, *field, *code;
 	char err[192], sn[9];
 	enum journal_state js;
 
-	s->state = S_DIRECT;
+	s->state = STATION_DIRECT;
 	if (s->r.kind != REC_LINE_RECORD || rec_has_error(&s->r))
 		return;
 	if (s->r.perr != NULL) {
 		rec_pass_error(&s->r);
-		*failed = 1;
+		failed = 1;
 		return;
 	}
 	if (perso_job_load(&s->job, &s->r, &field, &code, err,
 	    sizeof err) < 0) {
 		rec_fail(&s->r, field, code, "%s", err);
-		*failed = 1;
+		failed = 1;
 		return;
 	}
 	if ((v = rec_value(&s->r, "kek")) != NULL &&
 	    (s->job.kek = kek_get(ks, v, err, sizeof err)) == NULL) {
 		rec_fail(&s->r, "kek", "bad-kek", "bad-kek: %s", err);
-		*failed = 1;
+		failed = 1;
 		return;
 	}
 	for (size_t i = 0; i < s->job.ndgi; i++)
 		if (s->job.dgi[i].enc && s->job.kek == NULL) {
 			rec_fail(&s->r, "kek", "bad-kek", "bad-kek: secret "
 			    "DGIs and no kek attribute");
-			*failed = 1;
+			failed = 1;
 			return;
 		}
 	if (jnl != NULL) {
 		if ((v = rec_value(&s->r, "id")) == NULL) {
 			rec_fail(&s->r, "id", "no-id", "no-id: a journal "
 			    "needs record ids");
-			*failed = 1;
+			failed = 1;
 			return;
 		}
 		snprintf(s->id, sizeof s->id, "%s", v);
@@ -275,28 +136,28 @@ admit(struct ks *ks, struct slot *s, int *failed)
 			rec_fail(&s->r, "id", "perso-unknown", "perso-unknown: "
 			    "a previous run began card %s and never ended: "
 			    "check that card", *sn ? sn : "unknown");
-			*failed = 1;
+			failed = 1;
 			return;
 		}
 		if (journal_claim(jnl, s->id) < 0) {
 			rec_fail(&s->r, "id", "duplicate", "duplicate: the id "
 			    "came before in this batch");
-			*failed = 1;
+			failed = 1;
 			return;
 		}
 	}
-	s->state = S_QUEUED;
+	s->state = STATION_QUEUED;
 }
 
 /* Write the head slot's record with what happened. */
 static int
-emit(struct slot *s, int *failed)
+emit(void *ctx, struct station_slot *s)
 {
 	struct perso_res *r = &s->res;
 	char hx[2 * 66 + 1];
 	int rc;
 
-	if (s->state == S_DONE) {
+	if (s->state == STATION_DONE) {
 		if (r->has_serial) {
 			perso_hex(r->serial, 4, hx);
 			rec_set(&s->r, "serial", hx);
@@ -334,15 +195,37 @@ emit(struct slot *s, int *failed)
 				rec_set(&s->r, "step", r->step);
 			rec_fail(&s->r, NULL, r->code, "%s (at %s)", r->reason,
 			    r->step ? r->step : "start");
-			*failed = 1;
+			failed = 1;
 		}
 		if (opts.kmc->test || (s->job.kek && s->job.kek->test))
 			rec_set(&s->r, "test", "1");
 	}
 	rc = nflag ? 0 : rec_write(stdout, &s->r);
 	perso_job_free(&s->job);
-	s->state = S_FREE;
+	s->state = STATION_FREE;
 	return rc;
+}
+
+/* The dry run: each record in turn, no reader. */
+static int
+dry_run(struct ks *ks, struct rec_reader *rd, int *wfail)
+{
+	struct station_slot s;
+	int rr;
+
+	memset(&s, 0, sizeof s);
+	rec_init(&s.r);
+	while ((rr = rec_read(rd, &s.r)) > 0) {
+		admit(ks, &s);
+		if (s.state == STATION_QUEUED) {
+			dry(&s);
+			s.state = STATION_DONE;
+		}
+		if (emit(NULL, &s) < 0)
+			*wfail = 1;
+	}
+	rec_free(&s.r);
+	return rr < 0 ? -1 : 0;
 }
 
 static void
@@ -371,7 +254,7 @@ main(int argc, char *argv[])
 	const char *e;
 	char err[256];
 	FILE *fp = stdin;
-	int c, i, rc = 0, failed = 0, wfail = 0, rr;
+	int c, rc = 0, wfail = 0;
 
 	ks_harden();
 	opts.i02 = 0x15;
@@ -394,7 +277,7 @@ main(int argc, char *argv[])
 		case 'r':
 			if (nst == STATIONS_MAX)
 				usage();
-			st[nst++].reader = optarg;
+			readers[nst++] = optarg;
 			break;
 		case 's':
 			if (strlen(optarg) != 8 || hex_decode(optarg, 8,
@@ -449,88 +332,27 @@ main(int argc, char *argv[])
 		    strerror(errno));
 		return 3;
 	}
-	if (nst == 0)
-		st[nst++].reader = NULL;
-	nslots = nflag ? 2 : 2 * (size_t)nst + 1;
-	if ((slots = calloc(nslots, sizeof *slots)) == NULL)
-		abort();
-	for (size_t k = 0; k < nslots; k++)
-		rec_init(&slots[k].r);
-	if (!nflag)
-		for (i = 0; i < nst; i++) {
-			st[i].idx = i;
-			alive++;
-			pthread_create(&st[i].th, NULL, station, &st[i]);
-		}
 	rd = rec_reader_new(fp);
-	for (;;) {
-		pthread_mutex_lock(&mu);
-		/* Write what is done at the head, in input order. */
-		while (head != tail && (slots[head].state == S_DIRECT ||
-		    slots[head].state == S_DONE || (alive == 0 &&
-		    slots[head].state == S_QUEUED))) {
-			struct slot *s = &slots[head];
+	if (nflag)
+		rc = dry_run(ks, rd, &wfail);
+	else {
+		struct station_io io = { admit, emit, ks };
 
-			if (s->state == S_QUEUED) {
-				s->state = S_DONE;
-				s->res.code = "no-reader";
-				s->res.step = "wait";
-				snprintf(s->res.reason, sizeof s->res.reason,
-				    "no-reader: every chip station is gone");
-			}
-			pthread_mutex_unlock(&mu);
-			if (emit(s, &failed) < 0)
-				wfail = 1;
-			pthread_mutex_lock(&mu);
-			head = (head + 1) % nslots;
-		}
-		if (eof && head == tail) {
-			pthread_mutex_unlock(&mu);
-			break;
-		}
-		if (eof || (tail + 1) % nslots == head) {
-			pthread_cond_wait(&cv, &mu);
-			pthread_mutex_unlock(&mu);
-			continue;
-		}
-		pthread_mutex_unlock(&mu);
-		rr = rec_read(rd, &slots[tail].r);
-		pthread_mutex_lock(&mu);
-		if (rr <= 0) {
-			if (rr < 0)
-				rc = 3;
-			eof = 1;
-			pthread_cond_broadcast(&cv);
-			pthread_mutex_unlock(&mu);
-			continue;
-		}
-		pthread_mutex_unlock(&mu);
-		admit(ks, &slots[tail], &failed);
-		if (nflag && slots[tail].state == S_QUEUED) {
-			dry(&slots[tail]);
-			slots[tail].state = S_DONE;
-		}
-		pthread_mutex_lock(&mu);
-		tail = (tail + 1) % nslots;
-		pthread_cond_broadcast(&cv);
-		pthread_mutex_unlock(&mu);
+		if (nst == 0)
+			readers[nst++] = NULL;
+		rc = station_run(readers, nst, tmo, &opts, jnl, rd, &io,
+		    &wfail);
 	}
-	if (!nflag)
-		for (i = 0; i < nst; i++)
-			pthread_join(st[i].th, NULL);
+	if (rc < 0)
+		fprintf(stderr, "%s: read error: %s\n", getprogname(),
+		    strerror(errno));
 	rec_reader_free(rd);
-	for (size_t k = 0; k < nslots; k++)
-		rec_free(&slots[k].r);
-	free(slots);
-	for (i = 0; i < nkeks; i++)
-		ks_key_clear(&keks[i]);
+	for (c = 0; c < nkeks; c++)
+		ks_key_clear(&keks[c]);
 	ks_key_clear(&kmc);
 	ks_close(ks);
 	journal_close(jnl);
-	if (rc == 3)
-		fprintf(stderr, "%s: read error: %s\n", getprogname(),
-		    strerror(errno));
 	if (rec_flush(stdout) < 0 || wfail)
 		return 3;
-	return rc ? rc : failed;
+	return rc < 0 ? 3 : failed;
 }

@@ -459,7 +459,9 @@ in_list(char **v, size_t nv, const char *s, size_t n)
 int
 dgimap_keeps(const struct dgimap *m, const char *name, size_t n)
 {
-	static char *fixed[] = { "id", "profile", "kek", "test" };
+	/* iccbits: the device needs it for the clear length of the RSA
+	 * key parts 8201-8205 (a 1984-bit key has 124-byte parts). */
+	static char *fixed[] = { "id", "profile", "kek", "test", "iccbits" };
 
 	return in_list(fixed, sizeof fixed / sizeof fixed[0], name, n) ||
 	    in_list(m->keep, m->nkeep, name, n);

@@ -78,7 +78,7 @@ void dgimap_free(struct dgimap *m);
 int dgimap_match(const struct dgimap *m, const char *profile);
 
 /* 1 if the attribute name[0..n) goes into the CPS record: id, profile,
- * kek, test, or one the map's keep= lines name. */
+ * kek, test, iccbits, or one the map's keep= lines name. */
 int dgimap_keeps(const struct dgimap *m, const char *name, size_t n);
 
 /* 1 if the map's ignore= lines name the field name[0..n). */

@@ -25,6 +25,31 @@ perso_hex(const uint8_t *b, size_t n, char *out)
 	hex_encode(b, n, out);
 }
 
+const char *
+perso_sw_code(unsigned sw)
+{
+	if ((sw & 0xFFF0) == 0x63C0 || sw == 0x6300)
+		return "auth-failed";
+	switch (sw) {
+	case 0x6581: return "memory-failure";
+	case 0x6700: return "wrong-length";
+	case 0x6882: case 0x6987: case 0x6988: return "sm-refused";
+	case 0x6982: return "security";
+	case 0x6983: return "channel-blocked";
+	case 0x6984: return "data-invalid";
+	case 0x6985: return "conditions";
+	case 0x6A80: return "wrong-data";
+	case 0x6A81: return "not-supported";
+	case 0x6A82: return "no-app";
+	case 0x6A84: return "no-space";
+	case 0x6A86: return "wrong-p1p2";
+	case 0x6A88: return "unknown-dgi";
+	case 0x6D00: return "unknown-ins";
+	case 0x6E00: return "unknown-cla";
+	default: return "card-refused";
+	}
+}
+
 static int
 jfail(const char **field, const char **code, const char *f, const char *c,
     char *err, size_t errlen, const char *fmt, ...)
@@ -400,8 +425,11 @@ open_channel(struct sess *s)
 	if (send(s, cmd, n, 0, "") < 0)
 		return -1;
 	if (sw(s) != 0x9000) {
-		fail(s, "channel-refused", "channel-refused: EXTERNAL "
-		    "AUTHENTICATE: %04X", sw(s));
+		/* 6300 / 63Cx: the host cryptogram was refused. */
+		const char *c = strcmp(perso_sw_code(sw(s)), "auth-failed") ==
+		    0 ? "auth-failed" : "channel-refused";
+
+		fail(s, c, "%s: EXTERNAL AUTHENTICATE: %04X", c, sw(s));
 		return -1;
 	}
 	s->res->level = o->level;
@@ -434,13 +462,14 @@ install(struct sess *s, const struct perso_job *j)
 		fail(s, "already-personalized", "already-personalized: "
 		    "INSTALL [for personalization]: %04X", sw(s));
 		return -1;
+	case 0x6A82:
 	case 0x6A88:
 		fail(s, "no-app", "no-app: the card has no instance of the "
 		    "AID");
 		return -1;
 	default:
-		fail(s, "card-refused", "card-refused: INSTALL [for "
-		    "personalization]: %04X", sw(s));
+		fail(s, perso_sw_code(sw(s)), "%s: INSTALL [for "
+		    "personalization]: %04X", perso_sw_code(sw(s)), sw(s));
 		return -1;
 	}
 }
@@ -536,10 +565,9 @@ store_cmd(struct sess *s, uint8_t *cmd, size_t fill, int enc, int last,
 	if (send_sc(s, cmd, 5 + fill, 0, what) < 0)
 		return -1;
 	if (sw(s) != 0x9000) {
-		fail(s, sw(s) == 0x6985 ? "already-personalized" :
-		    "card-refused", "%s: STORE DATA %02X%s (%s): %04X",
-		    sw(s) == 0x6985 ? "already-personalized" : "card-refused",
-		    cmd[3], last ? " last" : "", what, sw(s));
+		fail(s, perso_sw_code(sw(s)), "%s: STORE DATA %02X%s (%s): "
+		    "%04X", perso_sw_code(sw(s)), cmd[3], last ? " last" : "",
+		    what, sw(s));
 		return -1;
 	}
 	s->res->step = "store-data";
@@ -641,8 +669,11 @@ check(struct sess *s, const struct perso_job *j)
 	if (sw(s) != 0x9000 || (fci != NULL && (tlv_find(s->rsp, s->rlen - 2,
 	    0xA5, &a5) != 1 || a5.hdrlen + a5.len != fci->len ||
 	    memcmp(a5.val - a5.hdrlen, fci->val, fci->len) != 0))) {
-		fail(s, "not-personalized", "not-personalized: SELECT of the "
-		    "application after the last block: %04X", sw(s));
+		const char *c = sw(s) == 0x6A82 ? "no-app" :
+		    "not-personalized";
+
+		fail(s, c, "%s: SELECT of the application after the last "
+		    "block: %04X", c, sw(s));
 		return -1;
 	}
 	return 0;

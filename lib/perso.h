@@ -105,7 +105,7 @@ void perso_card(perso_xmit_fn *xmit, void *xctx, const struct perso_opts *o,
 /* A simulated blank card for dry runs (emv-card(1)'s layout): KDD 0000
  * 6001 SERIAL 0001, sequence counter 0, card challenge zero.  It writes
  * each command it gets to script (replay format, "> HEX", then its
- * answer as "# < HEX"), checks the secure channel as a card would, and
+ * answer as "< HEX"), checks the secure channel as a card would, and
  * answers the final SELECT with the FCI of the job's DGI 9102. */
 struct perso_sim;
 
@@ -116,6 +116,12 @@ struct perso_sim *perso_sim_new(const struct perso_opts *o,
     char *err, size_t errlen);
 perso_xmit_fn perso_sim_xmit;
 void perso_sim_free(struct perso_sim *s);
+
+/* The err code of a status word that refuses a command (ISO/IEC 7816-4
+ * 5.6, GP 2.3 11.1.3): 6A80 wrong-data, 6A88 unknown-dgi, 6982 security,
+ * 6985 conditions, 6A84 no-space, 63Cx auth-failed, ...; card-refused
+ * for any other. */
+const char *perso_sw_code(unsigned sw);
 
 /* The "serial" of a result in hex, for records and the journal. */
 void perso_hex(const uint8_t *b, size_t n, char *out);

@@ -427,7 +427,7 @@ EOF
 	run --separate-stderr emv-card
 	[ "$status" -eq 2 ]
 	[ "$output" = "" ]
-	[[ "${stderr_lines[0]}" == "usage: emv-card [-0v] [-c chipkey] [-H host] [-K dir] [-p port] [-R hex] image ..." ]]
+	[[ "${stderr_lines[0]}" == "usage: emv-card [-0v] [-c chipkey] [-H host] [-K dir] [-p port] [-R hex] [-X n] image ..." ]]
 	blank c
 	run --separate-stderr emv-card -N -c kek2-aes -k kmc -s 00000042 "$BATS_TEST_TMPDIR/c"
 	[ "$status" -eq 3 ]
@@ -450,9 +450,16 @@ EOF
 	[ "$stderr" = "emv-card: $BATS_TEST_TMPDIR/e: keys: does not open under this chip key" ]
 	run --separate-stderr emv-card -R 00 -N -c kek2-aes -k kmc x
 	[ "$status" -eq 2 ]
+	run --separate-stderr emv-card -X 3 -N -c kek2-aes -k kmc x
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[[ "${stderr_lines[0]}" == "usage: emv-card "* ]]
+	run --separate-stderr emv-card -X 0 "$BATS_TEST_TMPDIR/c"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "emv-card: -X 0: too small" ]
 }
 
-@test "card: -D refuses a card made with a live chip key" {
+@test "card: -D and -X refuse a card made with a live chip key" {
 	local live=$BATS_TEST_TMPDIR/live
 	EMVPERSO_LMK=$live.lmk emv-keys -K "$live" init >/dev/null
 	EMVPERSO_LMK=$live.lmk emv-keys -K "$live" generate chip kek aes256 >/dev/null
@@ -464,4 +471,13 @@ EOF
 	[ "$status" -eq 3 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "emv-card: -D: only a test card, to a test kek" ]
+	# -X (a card that vanishes mid-load) neither, in a slot or a feeder.
+	run --separate-stderr env EMVPERSO_LMK=$live.lmk emv-card -K "$live" -X 3 "$BATS_TEST_TMPDIR/c"
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "emv-card: -X: only with a test chip key" ]
+	run --separate-stderr env EMVPERSO_LMK=$live.lmk emv-card -K "$live" -F "$BATS_TEST_TMPDIR" -n 1 -c chip -k kmc -X 3
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "emv-card: -X: only with a test chip key" ]
 }

@@ -247,6 +247,12 @@ fails() {
 	one "$in carrier=B7" -m "$m"
 	[ "$status" -eq 0 ]
 	[ "$(names "$output" | cut -d' ' -f1-7)" = "id profile pvki kek test carrier aid" ]
+	# iccbits is always kept: the device needs the clear length of the
+	# RSA key parts.
+	one "$in iccbits=1984" -m "$VSDC"
+	[ "$status" -eq 0 ]
+	[ "$(names "$output" | cut -d' ' -f1-6)" = "id profile kek test iccbits aid" ]
+	[ "$(field iccbits "$output")" = 1984 ]
 }
 
 @test "tr turns a card into DGIxxxx=hex lines, in personalization order" {
