@@ -61,7 +61,8 @@ setup() {
 }
 
 @test "pipeline: a site file overrides one stage of a driver" {
-	printf 'stage_check() { emv-show -c | sed "s/\$/ batch=B42/"; }\n' >"$BATS_TEST_TMPDIR/site.sh"
+	# The check stage becomes emv-show -c followed by a small awk script.
+	printf 'stage_check() { emv-show -c | awk "{ print \\$0 \\" batch=B42\\" }"; }\n' >"$BATS_TEST_TMPDIR/site.sh"
 	DEMO_DIR=$BATS_TEST_TMPDIR/demo EMVPERSO_SITE=$BATS_TEST_TMPDIR/site.sh run --separate-stderr sh "$TOP/pipelines/demo"
 	[ "$status" -eq 0 ]
 	[ "$(grep -c ' batch=B42$' "$BATS_TEST_TMPDIR/demo/09-check.txt")" -eq "$n" ]
