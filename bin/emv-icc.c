@@ -421,7 +421,6 @@ run(FILE *fp)
 int
 main(int argc, char *argv[])
 {
-	struct ks_lmk lmk;
 	struct ks_key info;
 	char errbuf[ERRLEN];
 	const char *fname = "stdin", *errstr;
@@ -472,17 +471,7 @@ main(int argc, char *argv[])
 	/* The -k issuer key with its certificate checked under the CA key,
 	 * and the -e transport key, before the first record; the keys the
 	 * records name when they first do. */
-	oda_today(&keys.today);
-	ks_lmk_default(&lmk);
-	if ((keys.ks = ks_open(Kflag, &lmk, errbuf, sizeof errbuf)) == NULL)
-		errx(3, "%s", errbuf);
-	for (i = 0; i < nk; i++)
-		if (odacard_load(&keys, kname[i], 1, errbuf,
-		    sizeof errbuf) == NULL) {
-			odacard_keys_free(&keys);
-			ks_close(keys.ks);
-			errx(3, "%s", errbuf);
-		}
+	odacard_open(&keys, Kflag, kname, nk);
 	if (eflag != NULL) {
 		if (ks_info(keys.ks, eflag, &info, errbuf,
 		    sizeof errbuf) == 0 && info.type != KS_KEK)

@@ -141,13 +141,11 @@ int
 main(int argc, char *argv[])
 {
 	struct rec_reader *rd;
-	struct ks_lmk lmk;
 	struct rec r;
-	char errbuf[ERRLEN];
 	const char *fname = "stdin";
 	FILE *fp = stdin;
 	const char *kname[ODACARD_NISSUER];
-	size_t i, nk = 0;
+	size_t nk = 0;
 	int c, rc, failed = 0;
 
 	ks_harden();
@@ -179,17 +177,7 @@ main(int argc, char *argv[])
 
 	/* The -k key and its certificate, checked under the CA key, before
 	 * the first record; the keys records name when they first do. */
-	oda_today(&keys.today);
-	ks_lmk_default(&lmk);
-	if ((keys.ks = ks_open(Kflag, &lmk, errbuf, sizeof errbuf)) == NULL)
-		errx(3, "%s", errbuf);
-	for (i = 0; i < nk; i++)
-		if (odacard_load(&keys, kname[i], 1, errbuf,
-		    sizeof errbuf) == NULL) {
-			odacard_keys_free(&keys);
-			ks_close(keys.ks);
-			errx(3, "%s", errbuf);
-		}
+	odacard_open(&keys, Kflag, kname, nk);
 
 	rd = rec_reader_new(fp);
 	rec_init(&r);

@@ -1,6 +1,7 @@
 /* odacard.c: the card side of the RSA chain in a record (see odacard.h). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <err.h>
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -274,4 +275,24 @@ odacard_seal_key(struct rec *r, const struct ks_key *kek, EVP_PKEY *pk,
 		if (seal(r, kek, pk, part[i], (nlen + 1) / 2, base + i + 1) < 0)
 			return -1;
 	return 0;
+}
+
+void
+odacard_open(struct odacard_keys *k, const char *dir,
+    const char *const *names, size_t n)
+{
+	struct ks_lmk lmk;
+	char err[256];
+	size_t i;
+
+	oda_today(&k->today);
+	ks_lmk_default(&lmk);
+	if ((k->ks = ks_open(dir, &lmk, err, sizeof err)) == NULL)
+		errx(3, "%s", err);
+	for (i = 0; i < n; i++)
+		if (odacard_load(k, names[i], 1, err, sizeof err) == NULL) {
+			odacard_keys_free(k);
+			ks_close(k->ks);
+			errx(3, "%s", err);
+		}
 }

@@ -50,6 +50,13 @@ const struct issuer *odacard_issuer(struct odacard_keys *k,
 /* Free the keys of k (not k->ks). */
 void odacard_keys_free(struct odacard_keys *k);
 
+/* Open the key store dir (ks_lmk_default's LMK) into k and load the n
+ * issuer keys named, each with its certificate checked under its CA key,
+ * for a stage's start: exits 3 with the reason on any failure, after
+ * freeing what was loaded. */
+void odacard_open(struct odacard_keys *k, const char *dir,
+    const char *const *names, size_t n);
+
 /* The hex field name of r as bytes into out: its length (1..max), -1 when
  * absent, -2 when it is not 1 to max bytes of hex. */
 long odacard_bin(const struct rec *r, const char *name, uint8_t *out,
