@@ -102,7 +102,7 @@ main(void)
 	CHECK_INT(odacard_seal_key(&r, &kek, pk, 131, 0x8200, 1), 0,
 	    "seal CRT");
 	for (i = 0; i < 5; i++) {
-		snprintf(name, sizeof name, "DGI820%d", i + 1);
+		snprintf(name, sizeof name, "DGI820%c", (char)('1' + i));
 		n = opened(&r, name, &kek, b);
 		CHECK_INT(n, 72, "66 bytes, padded 80 00.. to 72 under 3DES");
 		CHECK(is_param(pk, crt[i], b, 66) && b[66] == 0x80,
