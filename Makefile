@@ -91,8 +91,10 @@ lint:
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5 $(DESTDIR)$(MANPREFIX)/man7 \
-	    $(DESTDIR)$(SHAREDIR)/profiles $(DESTDIR)$(SHAREDIR)/maps
+	    $(DESTDIR)$(SHAREDIR)/profiles $(DESTDIR)$(SHAREDIR)/maps \
+	    $(DESTDIR)$(SHAREDIR)/terminals
 	cp -f profiles/*.profile $(DESTDIR)$(SHAREDIR)/profiles/
+	cp -f terminals/*.terminal $(DESTDIR)$(SHAREDIR)/terminals/
 	if ls maps/*.map >/dev/null 2>&1; then cp -f maps/*.map $(DESTDIR)$(SHAREDIR)/maps/; fi
 	for t in $(TOOLS); do cp -f $$t $(DESTDIR)$(PREFIX)/bin/ && chmod 755 $(DESTDIR)$(PREFIX)/bin/$${t##*/}; done
 	for s in $(SCRIPTS); do n=$${s##*/}; cp -f $$s $(DESTDIR)$(PREFIX)/bin/$${n%.sh} && chmod 755 $(DESTDIR)$(PREFIX)/bin/$${n%.sh}; done
