@@ -26,8 +26,9 @@ usage(void)
 }
 
 static void
-merge(struct rec *r)
+merge(struct rec *r, void *arg)
 {
+	(void)arg;
 	const struct rec_field *f = rec_get(r, "profile");
 	const struct profile *p;
 	char why[256], *c;
@@ -55,29 +56,6 @@ merge(struct rec *r)
 	}
 }
 
-/* Read one input; returns the exit status it calls for. */
-static int
-run(FILE *fp, const char *name)
-{
-	struct rec_reader *rd = rec_reader_new(fp);
-	struct rec r;
-	int rc, failed = 0;
-
-	rec_init(&r);
-	while ((rc = rec_next(rd, &r, stdout, &failed)) == 1) {
-		merge(&r);
-		if (rec_has_error(&r))
-			failed = 1;
-		if (rec_write(stdout, &r) < 0)
-			break;
-	}
-	if (rc < 0 && !ferror(stdout))
-		warn("%s", name);
-	rec_free(&r);
-	rec_reader_free(rd);
-	return rc < 0 || ferror(stdout) ? 3 : failed;
-}
-
 static void
 load(void)
 {
@@ -99,8 +77,7 @@ load(void)
 int
 main(int argc, char *argv[])
 {
-	FILE *fp;
-	int ch, i, rc, status = 0;
+	int ch, status;
 
 	if ((fflag = calloc((size_t)argc, sizeof *fflag)) == NULL)
 		err(3, NULL);
@@ -121,23 +98,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	load();
-	if (argc == 0)
-		status = run(stdin, "stdin");
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-") == 0)
-			rc = run(stdin, "stdin");
-		else if ((fp = fopen(argv[i], "r")) == NULL) {
-			warn("%s", argv[i]);
-			rc = 3;
-		} else {
-			rc = run(fp, argv[i]);
-			fclose(fp);
-		}
-		if (rc > status)
-			status = rc;
-	}
-	if (rec_flush(stdout) < 0)
-		status = 3;
+	status = rec_filter(argc, argv, merge, NULL);
 	profile_free(&profiles);
 	free(fflag);
 	return status;

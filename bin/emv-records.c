@@ -2,7 +2,6 @@
  * record (EMV CPS 1.1), the AFL (94) that names them (EMV 4.4 Book 3,
  * 10.2), and a check that every tag the layout names is there or is one
  * a later stage makes (emv-records(1)). */
-#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +61,9 @@ check(struct rec *r, const struct cardrec_layout *l)
 }
 
 static void
-records(struct rec *r)
+records(struct rec *r, void *arg)
 {
+	(void)arg;
 	struct cardrec_layout l;
 	uint8_t afl[4 * CARDREC_MAXREC];
 	size_t i, n;
@@ -85,55 +85,15 @@ records(struct rec *r)
 		}
 }
 
-/* Read one input; returns the exit status it calls for. */
-static int
-run(FILE *fp, const char *name)
-{
-	struct rec_reader *rd = rec_reader_new(fp);
-	struct rec r;
-	int rc, failed = 0;
-
-	rec_init(&r);
-	while ((rc = rec_next(rd, &r, stdout, &failed)) == 1) {
-		records(&r);
-		if (rec_has_error(&r))
-			failed = 1;
-		if (rec_write(stdout, &r) < 0)
-			break;
-	}
-	if (rc < 0 && !ferror(stdout))
-		warn("%s", name);
-	rec_free(&r);
-	rec_reader_free(rd);
-	return rc < 0 || ferror(stdout) ? 3 : failed;
-}
-
 int
 main(int argc, char *argv[])
 {
-	FILE *fp;
-	int ch, i, rc, status = 0;
+	int ch, status;
 
 	while ((ch = getopt(argc, argv, "")) != -1)
 		usage();
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
-		status = run(stdin, "stdin");
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-") == 0)
-			rc = run(stdin, "stdin");
-		else if ((fp = fopen(argv[i], "r")) == NULL) {
-			warn("%s", argv[i]);
-			rc = 3;
-		} else {
-			rc = run(fp, argv[i]);
-			fclose(fp);
-		}
-		if (rc > status)
-			status = rc;
-	}
-	if (rec_flush(stdout) < 0)
-		status = 3;
+	status = rec_filter(argc, argv, records, NULL);
 	return status;
 }

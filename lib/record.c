@@ -285,6 +285,59 @@ rec_next(struct rec_reader *rd, struct rec *r, FILE *out, int *failed)
 	return rc;
 }
 
+/* One input of rec_filter: its exit status. */
+static int
+filter_one(FILE *fp, const char *name, void (*fn)(struct rec *, void *),
+    void *arg)
+{
+	struct rec_reader *rd = rec_reader_new(fp);
+	struct rec r;
+	int rc, failed = 0;
+
+	rec_init(&r);
+	while ((rc = rec_next(rd, &r, stdout, &failed)) == 1) {
+		fn(&r, arg);
+		if (rec_has_error(&r))
+			failed = 1;
+		if (rec_write(stdout, &r) < 0)
+			break;
+	}
+	if (rc < 0 && !ferror(stdout))
+		fprintf(stderr, "%s: %s: %s\n", getprogname(), name,
+		    strerror(errno));
+	rec_free(&r);
+	rec_reader_free(rd);
+	return rc < 0 || ferror(stdout) ? 3 : failed;
+}
+
+int
+rec_filter(int argc, char *argv[], void (*fn)(struct rec *, void *),
+    void *arg)
+{
+	FILE *fp;
+	int i, rc, status = 0;
+
+	if (argc == 0)
+		status = filter_one(stdin, "stdin", fn, arg);
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0)
+			rc = filter_one(stdin, "stdin", fn, arg);
+		else if ((fp = fopen(argv[i], "r")) == NULL) {
+			fprintf(stderr, "%s: %s: %s\n", getprogname(), argv[i],
+			    strerror(errno));
+			rc = 3;
+		} else {
+			rc = filter_one(fp, argv[i], fn, arg);
+			fclose(fp);
+		}
+		if (rc > status)
+			status = rc;
+	}
+	if (rec_flush(stdout) < 0)
+		status = 3;
+	return status;
+}
+
 const struct rec_field *
 rec_get(const struct rec *r, const char *name)
 {

@@ -71,6 +71,15 @@ int rec_read(struct rec_reader *rd, struct rec *r);
  * read or write error (errno set). */
 int rec_next(struct rec_reader *rd, struct rec *r, FILE *out, int *failed);
 
+/* Run a stage over its file operands (none, or "-", is stdin): every
+ * record to process goes through fn, then is written to stdout; every
+ * other line passes as rec_next says.  A file that cannot be read is
+ * reported (PROG: FILE: reason) and the others still run.  Returns the
+ * exit status: 0, 1 if any record carries err after fn, 3 on a read or
+ * write error. */
+int rec_filter(int argc, char *argv[], void (*fn)(struct rec *, void *),
+    void *arg);
+
 /* Free the reader (not the FILE). */
 void rec_reader_free(struct rec_reader *rd);
 
